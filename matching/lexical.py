@@ -1,0 +1,149 @@
+"""Lexical scorers: TF-IDF (scikit-learn) and BM25 (scipy.sparse), sharing one tokeniser."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfTransformer
+
+_TOKEN = re.compile(r"[a-z][a-z0-9]+")
+# Words frequent in calls for proposals and project abstracts that say nothing about the
+# technology; they only add noise to lexical matching.
+_DOMAIN_STOP = frozenset(
+    """
+    phase ii iii sbir sttr proposed propose proposal objective objectives description develop
+    developed developing development demonstrate demonstrated demonstration project program
+    effort research technology technologies innovative approach approaches capability
+    capabilities provide provides provided using use used based new also will may can able
+    need needs needed required require requires requirement requirements current currently
+    potential commercial military government dod navy army air force applications application
+    work offeror offerors small business company firm award feasibility performance system
+    systems solution solutions including include includes well high low design designs
+    """.split()
+)
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | _DOMAIN_STOP
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Conflate plural forms (a light stemmer: terms stay readable in explanations)."""
+    if len(word) <= 3:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("sses"):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ous")):
+        return word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case, split into alphanumeric words, drop stop words, conflate plurals."""
+    return [stem(w) for w in _TOKEN.findall(text.lower()) if w not in STOP_WORDS]
+
+
+class TermCounts:
+    """Shared vocabulary and term counts, so TF-IDF and BM25 tokenise each text once.
+
+    Args:
+        min_df: Minimum document frequency of a kept term.
+        max_df: Maximum document frequency (fraction) of a kept term.
+    """
+
+    def __init__(self, min_df: int = 1, max_df: float = 1.0) -> None:
+        self.min_df = min_df
+        self.max_df = max_df
+
+    def fit(self, texts: Sequence[str]) -> TermCounts:
+        """Learn the vocabulary on ``texts`` and keep their counts in ``counts_``."""
+        self.vectorizer_ = CountVectorizer(
+            analyzer=tokenize, min_df=self.min_df, max_df=self.max_df, dtype=np.float32
+        )
+        self.counts_ = self.vectorizer_.fit_transform(texts).tocsr()
+        self.terms_ = self.vectorizer_.get_feature_names_out()
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Return term counts of ``texts`` over the learned vocabulary."""
+        return self.vectorizer_.transform(texts).tocsr()
+
+
+class TfidfScorer:
+    """Cosine similarity of sublinear TF-IDF vectors.
+
+    Args:
+        sublinear_tf: Use ``1 + log(tf)``.
+    """
+
+    def __init__(self, sublinear_tf: bool = True) -> None:
+        self.sublinear_tf = sublinear_tf
+
+    def fit(self, counts: sp.spmatrix) -> TfidfScorer:
+        """Learn IDF from corpus ``counts``; keeps the normalised corpus matrix in ``matrix_``."""
+        self.transformer_ = TfidfTransformer(sublinear_tf=self.sublinear_tf)
+        self.matrix_ = self.transformer_.fit_transform(counts).tocsr().astype(np.float32)
+        return self
+
+    def transform(self, counts: sp.spmatrix) -> sp.csr_matrix:
+        """Return L2-normalised TF-IDF vectors for query ``counts``."""
+        return self.transformer_.transform(counts).tocsr().astype(np.float32)
+
+    def score(self, query_counts: sp.spmatrix, rows: np.ndarray | None = None) -> np.ndarray:
+        """Return the ``(n_queries, n_docs)`` cosine similarities (docs limited to ``rows``)."""
+        q = self.transform(query_counts)
+        m = self.matrix_ if rows is None else self.matrix_[rows]
+        return np.asarray((q @ m.T).toarray(), dtype=np.float32)
+
+
+class BM25Scorer:
+    """Okapi BM25 over term counts, as one sparse matrix product.
+
+    The document side is precomputed as a weight matrix ``W[d, t] = idf(t) * tf * (k1 + 1) /
+    (tf + k1 * (1 - b + b * len(d) / avglen))``, so scoring a query is ``W @ q``.
+
+    Args:
+        k1: Term-frequency saturation.
+        b: Length normalisation (0 none, 1 full).
+        k3: Query term-frequency saturation; ``None`` counts each query term once.
+    """
+
+    def __init__(self, k1: float = 1.2, b: float = 0.75, k3: float | None = None) -> None:
+        self.k1 = k1
+        self.b = b
+        self.k3 = k3
+
+    def fit(self, counts: sp.spmatrix) -> BM25Scorer:
+        """Build ``weights_`` (docs x terms) and ``idf_`` from corpus ``counts``."""
+        tf = sp.csr_matrix(counts, dtype=np.float32, copy=True)
+        n_docs = tf.shape[0]
+        df = np.bincount(tf.indices, minlength=tf.shape[1]).astype(np.float64)
+        self.idf_ = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+        lengths = np.asarray(tf.sum(axis=1)).ravel()
+        self.avg_len_ = float(lengths.mean()) if n_docs else 0.0
+        norm = self.k1 * (1.0 - self.b + self.b * lengths / max(self.avg_len_, 1e-9))
+        row_norm = np.repeat(norm, np.diff(tf.indptr)).astype(np.float32)
+        data = tf.data
+        tf.data = self.idf_[tf.indices] * data * (self.k1 + 1.0) / (data + row_norm)
+        tf.eliminate_zeros()
+        self.weights_ = tf
+        return self
+
+    def query_weights(self, query_counts: sp.spmatrix) -> sp.csr_matrix:
+        """Return query term weights (binary or k3-saturated counts)."""
+        q = sp.csr_matrix(query_counts, dtype=np.float32, copy=True)
+        if self.k3 is None:
+            q.data = np.ones_like(q.data)
+        else:
+            q.data = q.data * (self.k3 + 1.0) / (q.data + self.k3)
+        return q
+
+    def score(self, query_counts: sp.spmatrix, rows: np.ndarray | None = None) -> np.ndarray:
+        """Return the ``(n_queries, n_docs)`` BM25 scores (docs limited to ``rows``)."""
+        q = self.query_weights(query_counts)
+        w = self.weights_ if rows is None else self.weights_[rows]
+        return np.asarray((q @ w.T).toarray(), dtype=np.float32)

@@ -1,0 +1,54 @@
+"""The SME innovation-challenge portal."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from portal.config import load_config
+from portal.extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Application factory: config, extensions, blueprints and CLI; nothing else."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.update(load_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+
+    from portal import models  # noqa: F401  (register tables for migrations)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    from portal import database, errors, security, templating
+
+    database.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+
+    from portal.account.views import bp as account_bp
+    from portal.admin.views import bp as admin_bp
+    from portal.api.views import bp as api_bp
+    from portal.auth.views import bp as auth_bp
+    from portal.challenges.views import bp as challenges_bp
+    from portal.events.views import bp as events_bp
+    from portal.main.views import bp as main_bp
+    from portal.smes.views import bp as smes_bp
+
+    for blueprint in (main_bp, auth_bp, account_bp, challenges_bp, smes_bp, events_bp, admin_bp, api_bp):
+        app.register_blueprint(blueprint)
+
+    from portal.cli import init_app as init_cli
+
+    init_cli(app)
+    return app

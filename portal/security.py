@@ -1,0 +1,76 @@
+"""Session integrity, login loading and HTTP security headers."""
+
+from datetime import datetime
+
+from flask import Flask, Response, current_app, request, session
+from flask_login import current_user, logout_user
+
+from portal.db import db, utcnow
+from portal.extensions import login_manager
+from portal.models import User
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
+    "object-src 'none'; frame-ancestors 'none'"
+)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Load the user from ``"<id>:<session token>"``; a rotated token ends old sessions."""
+    raw_id, _, token = user_id.partition(":")
+    if not raw_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or user.session_token != token or not user.is_active:
+        return None
+    return user
+
+
+def _enforce_session_timeouts() -> None:
+    if not current_user.is_authenticated or request.endpoint == "static":
+        return
+    now = utcnow()
+    login_at = session.get("login_at")
+    last_seen = session.get("last_seen")
+    idle = current_app.config["SESSION_IDLE_TIMEOUT"]
+    absolute = current_app.config["SESSION_ABSOLUTE_TIMEOUT"]
+    try:
+        expired = (
+            login_at is None
+            or now - datetime.fromisoformat(login_at) > absolute
+            or (last_seen is not None and now - datetime.fromisoformat(last_seen) > idle)
+        )
+    except ValueError:
+        expired = True
+    if expired:
+        logout_user()
+        session.clear()
+        return
+    session["last_seen"] = now.isoformat()
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.endpoint != "static" and (
+        current_user.is_authenticated or "Authorization" in request.headers
+    ):
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.before_request(_enforce_session_timeouts)
+    app.after_request(_security_headers)

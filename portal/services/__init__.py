@@ -1,0 +1,1 @@
+"""Business rules. Every function takes a session first and never commits."""
