@@ -38,14 +38,17 @@ def create_app(config: dict | None = None) -> Flask:
 
     from portal.account.views import bp as account_bp
     from portal.admin.views import bp as admin_bp
-    from portal.api.views import bp as api_bp
+    from portal.api import bp as api_bp
     from portal.auth.views import bp as auth_bp
     from portal.challenges.views import bp as challenges_bp
     from portal.events.views import bp as events_bp
     from portal.main.views import bp as main_bp
+    from portal.matches.views import bp as matches_bp
     from portal.smes.views import bp as smes_bp
 
-    for blueprint in (main_bp, auth_bp, account_bp, challenges_bp, smes_bp, events_bp, admin_bp, api_bp):
+    for blueprint in (
+        main_bp, auth_bp, account_bp, challenges_bp, smes_bp, matches_bp, events_bp, admin_bp, api_bp
+    ):
         app.register_blueprint(blueprint)
 
     from portal.cli import init_app as init_cli

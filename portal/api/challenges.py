@@ -1,0 +1,5 @@
+"""API routes: challenges."""
+
+from portal.api import bp  # noqa: F401
+
+PATHS: dict = {}

@@ -1,0 +1,5 @@
+"""API routes: events."""
+
+from portal.api import bp  # noqa: F401
+
+PATHS: dict = {}

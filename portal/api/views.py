@@ -1,8 +1,0 @@
-from flask import Blueprint
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-@bp.get("/openapi.json")
-def openapi():
-    return {"openapi": "3.0.3"}
