@@ -11,6 +11,7 @@ import shutil
 from datetime import timedelta
 
 import pytest
+from flask import g
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, insert, select, text
 
@@ -88,6 +89,10 @@ def app_config() -> dict:
     return {}
 
 
+def _fresh_request_globals() -> None:
+    g.__dict__.clear()
+
+
 @pytest.fixture
 def app(migrated_database, tmp_path, app_config):
     uri, seed = migrated_database
@@ -97,6 +102,10 @@ def app(migrated_database, tmp_path, app_config):
         shutil.copy(template, copy)
         uri = f"sqlite:///{copy}"
     application = create_app(_config(uri, **app_config))
+    # The test holds an app context open and Flask reuses it for each test request, so `g`
+    # would outlive a request (Flask-Login's cached user, the CSRF token). In production every
+    # request has its own context; clearing `g` first thing restores that.
+    application.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
     with application.app_context():
         if USES_POSTGRES:
             _reset_postgres(seed)

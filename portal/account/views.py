@@ -1,8 +1,78 @@
-from flask import Blueprint
+"""The account page: who you are, password change, personal API tokens."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from portal.auth.views import start_session
+from portal.db import db
+from portal.services import accounts, tokens
+
+from .forms import PasswordChangeForm, TokenForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 
+def _render(password_form=None, token_form=None, status: int = 200):
+    user = current_user._get_current_object()
+    return render_template(
+        "account/index.html",
+        user=user,
+        password_form=password_form or PasswordChangeForm(formdata=None),
+        token_form=token_form or TokenForm(formdata=None),
+        tokens=tokens.user_tokens(db.session, user),
+    ), status
+
+
 @bp.get("/")
+@login_required
 def index():
-    return "account"
+    return _render()
+
+
+@bp.post("/password")
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if not form.validate_on_submit():
+        return _render(password_form=form, status=400)
+    user = current_user._get_current_object()
+    try:
+        accounts.change_password(db.session, user, form.current_password.data,
+                                 form.new_password.data)
+    except accounts.AccountError as exc:
+        # Keep the audit row of a wrong current password; nothing else was changed.
+        db.session.commit()
+        getattr(form, exc.field or "new_password").errors.append(exc.message)
+        return _render(password_form=form, status=400)
+    db.session.commit()
+    # Every other session ended with the old token; this browser starts a fresh one.
+    start_session(user)
+    flash("Your password is changed. Other devices have been logged out.", "success")
+    return redirect(url_for("account.index"))
+
+
+@bp.post("/tokens")
+@login_required
+def create_token():
+    user = current_user._get_current_object()
+    if not user.is_approved:
+        abort(403)
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _render(token_form=form, status=400)
+    token, raw = tokens.create_token(db.session, user, form.name.data)
+    db.session.commit()
+    # Rendered straight from the POST, never stored in the session cookie: shown exactly once.
+    return render_template("account/token_created.html", token=token, raw_token=raw)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    try:
+        token = tokens.revoke_token(db.session, current_user._get_current_object(), token_id)
+    except tokens.TokenError:
+        abort(404)
+    db.session.commit()
+    flash(f"The token \u201c{token.name}\u201d is revoked.", "success")
+    return redirect(url_for("account.index"))

@@ -1,0 +1,86 @@
+"""Administration forms: list filters (GET, no CSRF needed), role change, new technology area."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.models.enums import AccountStatus, Clearance, Role, label
+
+
+def _choices(values, everything: str | None = None) -> list[SelectChoice]:
+    first = [SelectChoice("", everything)] if everything else []
+    return first + [SelectChoice(v.value, label(v.value)) for v in values]
+
+
+class FilterForm(FlaskForm):
+    """Read-only filters sent by GET: no CSRF token, and invalid values are simply ignored."""
+
+    class Meta:
+        csrf = False
+
+
+class UserFilterForm(FilterForm):
+    role = SelectField("Role", choices=_choices(Role, "All roles"), validators=[Optional()])
+    status = SelectField("Status", choices=_choices(AccountStatus, "All statuses"),
+                         validators=[Optional()])
+
+
+class CompanyFilterForm(FilterForm):
+    q = StringField("Name contains", validators=[Optional(), Length(max=200)])
+    verified = SelectField(
+        "Vetting",
+        choices=[SelectChoice("", "All"), SelectChoice("no", "Not vetted"),
+                 SelectChoice("yes", "Vetted")],
+        validators=[Optional()],
+    )
+    clearance = SelectField("Declared clearance", choices=_choices(Clearance, "Any"),
+                            validators=[Optional()])
+
+
+class AuditFilterForm(FilterForm):
+    actor = StringField("Actor email contains", validators=[Optional(), Length(max=254)])
+    # Choices are filled from the log itself by the view.
+    action = SelectField("Action", validate_choice=False, validators=[Optional()])
+    outcome = SelectField("Outcome", validate_choice=False, validators=[Optional()])
+    date_from = DateField("From (UTC)", validators=[Optional()])
+    date_to = DateField("To (UTC)", validators=[Optional()])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=_choices(Role))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AreaForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(message="Name the area."),
+                                           Length(max=200)])
+    kind = RadioField(
+        "Kind",
+        choices=[SelectChoice("priority", "Priority technology area"),
+                 SelectChoice("emerging", "Emerging technology")],
+        default="emerging",
+    )
+    description = TextAreaField(
+        "Description",
+        validators=[DataRequired(message="Describe the area."), Length(min=40, max=4000)],
+        description="A few sentences on what the area covers. The matcher uses them to suggest "
+                    "areas from free text, so name concrete technologies and uses.",
+    )
+    related = MultiCheckboxField(
+        "Related areas", coerce=int, validators=[Optional()],
+        description="Areas of the other kind this one relates to (the crosswalk): an emerging "
+                    "technology links to priority areas and the other way round.",
+    )

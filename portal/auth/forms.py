@@ -1,0 +1,118 @@
+"""Signup and login forms. Each form carries only its own fields: extras posted are ignored."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
+
+from portal.models.enums import ProfileKind, Role, label
+from portal.services.accounts import PASSWORD_MAX_LENGTH, check_email, password_problem
+from portal.services.validation import validate_country, validate_org_number
+
+ACCOUNT_TYPES = [
+    SelectChoice(Role.SME.value, "SME: I represent a company or research institute"),
+    SelectChoice(Role.MILITARY.value, "Military user: I post capability challenges for my unit"),
+    SelectChoice(Role.ORGANISER.value, "Organiser: I run regional cluster events"),
+]
+
+
+class SignupForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(message="Enter your email."),
+                                            Length(max=254)])
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(message="Choose a password.")],
+        description="At least 8 characters. A passphrase of a few words is easy to remember "
+                    "and hard to guess; very common passwords are refused.",
+    )
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[DataRequired(message="Repeat the password."),
+                    EqualTo("password", message="The two passwords do not match.")],
+    )
+    full_name = StringField("Full name", validators=[DataRequired(message="Enter your name."),
+                                                     Length(max=200)])
+    account_type = RadioField("Account type", choices=ACCOUNT_TYPES, default=Role.SME.value,
+                              validators=[InputRequired(message="Choose an account type.")])
+    company_name = StringField("Company or institute name", validators=[Optional(),
+                                                                        Length(max=200)])
+    profile_kind = RadioField(
+        "Kind of organisation",
+        choices=[SelectChoice(kind.value, label(kind.value)) for kind in ProfileKind],
+        default=ProfileKind.COMPANY.value,
+    )
+    country = StringField(
+        "Country", default="NO", validators=[Optional(), Length(max=2)],
+        description="Two-letter ISO code: NO for Norwegian companies, e.g. SE or DE otherwise.",
+    )
+    org_number = StringField(
+        "Organisation number", validators=[Optional(), Length(max=20)],
+        description="Nine digits from the Brønnøysund Register, e.g. 923 609 016. Required for "
+                    "Norwegian companies; foreign companies may leave it empty.",
+    )
+    unit = StringField("Unit", validators=[Optional(), Length(max=200)],
+                       description="The unit you post challenges for, e.g. Coastal Ranger "
+                                   "Command. An administrator checks it before approval.")
+
+    def validate_email(self, field) -> None:
+        try:
+            field.data = check_email(field.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def validate_password(self, field) -> None:
+        if len(field.data or "") > PASSWORD_MAX_LENGTH:
+            raise ValidationError(f"Use at most {PASSWORD_MAX_LENGTH} characters.")
+        problem = password_problem(field.data, self.email.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.account_type.data == Role.SME:
+            valid = self._validate_company() and valid
+        elif self.account_type.data == Role.MILITARY and not (self.unit.data or "").strip():
+            self.unit.errors.append("Give the unit you act for.")
+            valid = False
+        return valid
+
+    def _validate_company(self) -> bool:
+        valid = True
+        if not (self.company_name.data or "").strip():
+            self.company_name.errors.append("Give your company's or institute's name.")
+            valid = False
+        try:
+            self.country.data = validate_country(self.country.data or "NO")
+        except ValueError as exc:
+            self.country.errors.append(str(exc))
+            return False
+        raw_number = (self.org_number.data or "").strip()
+        if not raw_number:
+            self.org_number.data = None
+            if self.country.data == "NO":
+                self.org_number.errors.append(
+                    "Norwegian companies give their organisation number."
+                )
+                valid = False
+            return valid
+        try:
+            self.org_number.data = validate_org_number(raw_number)
+        except ValueError as exc:
+            self.org_number.errors.append(str(exc))
+            valid = False
+        return valid
+
+
+class LoginForm(FlaskForm):
+    email = StringField("Email", validators=[DataRequired(message="Enter your email."),
+                                             Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(message="Enter your password."),
+                                                     Length(max=PASSWORD_MAX_LENGTH)])
+    next = HiddenField()
