@@ -16,7 +16,7 @@ from flask_migrate import upgrade
 from sqlalchemy import MetaData, insert, select, text
 
 from portal import create_app
-from portal.db import db, utcnow
+from portal.db import Base, db, utcnow
 from portal.models import Company, User
 from portal.models.enums import AccountStatus, Role
 from portal.services import accounts
@@ -56,9 +56,10 @@ def migrated_database(tmp_path_factory):
             _drop_everything()
         upgrade()
         meta = MetaData()
-        meta.reflect(db.engine, only=SEED_TABLES)
+        meta.reflect(db.engine)
         seed = {name: [dict(r._mapping) for r in db.session.execute(select(meta.tables[name]))]
                 for name in SEED_TABLES}
+        seed["_tables"] = sorted(name for name in meta.tables if name != "alembic_version")
         db.session.remove()
         db.engine.dispose()
     return uri, seed
@@ -71,14 +72,12 @@ def _drop_everything() -> None:
 
 
 def _reset_postgres(seed: dict) -> None:
-    meta = MetaData()
-    meta.reflect(db.engine)
-    tables = [t.name for t in meta.sorted_tables if t.name != "alembic_version"]
+    tables = seed["_tables"]
     with db.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         for name in SEED_TABLES:
             if seed[name]:
-                conn.execute(insert(meta.tables[name]), seed[name])
+                conn.execute(insert(Base.metadata.tables[name]), seed[name])
         conn.execute(text("SELECT setval(pg_get_serial_sequence('areas', 'id'), "
                           "(SELECT MAX(id) FROM areas))"))
 

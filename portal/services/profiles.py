@@ -1,0 +1,191 @@
+"""Company and research-institute profiles: saving them safely and judging their completeness."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.models import Area, Company, User
+from portal.models.enums import AccountStatus, Clearance, ProfileKind, SizeBand
+from portal.services import audit
+from portal.services.validation import (
+    validate_country,
+    validate_org_number,
+    validate_trl,
+    validate_website,
+)
+
+# The matcher reads the description; below this many words it has little to go on.
+RECOMMENDED_DESCRIPTION_WORDS = 100
+
+
+class DuplicateOrgNumberError(ValueError):
+    """Another profile already holds this organisation number."""
+
+
+@dataclass
+class ProfileData:
+    """The user-editable profile fields.
+
+    ``clearance_verified`` is deliberately absent: only an admin sets it, elsewhere.
+    """
+
+    name: str
+    kind: str = ProfileKind.COMPANY
+    org_number: str | None = None
+    country: str = "NO"
+    county: str | None = None
+    municipality: str | None = None
+    size_band: str | None = None
+    website: str | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    description: str = ""
+    area_ids: list[int] = field(default_factory=list)
+    trl: int | None = None
+    clearance: str = Clearance.NONE
+    export_control_experience: bool = False
+    norwegian_owned: bool = True
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    label: str
+    done: bool
+    hint: str
+
+
+def word_count(text: str | None) -> int:
+    return len((text or "").split())
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def org_number_taken(session: Session, org_number: str, company_id: int | None) -> bool:
+    """Whether another profile than ``company_id`` holds ``org_number``."""
+    statement = select(Company.id).where(Company.org_number == org_number)
+    if company_id is not None:
+        statement = statement.where(Company.id != company_id)
+    return session.scalar(statement.limit(1)) is not None
+
+
+def save_profile(session: Session, user: User, company: Company | None,
+                 data: ProfileData) -> Company:
+    """Create or update the company profile of ``user``.
+
+    A new profile is linked to ``user``. Changing the clearance status withdraws any admin
+    verification, since the admin verified the old status.
+
+    Args:
+        session: database session.
+        user: the SME user saving the profile (the audit actor).
+        company: the profile to update, or None to create one.
+        data: the validated form fields.
+
+    Returns:
+        The saved company (flushed).
+
+    Raises:
+        DuplicateOrgNumberError: another profile holds the organisation number. The unique
+            constraint still guards a concurrent save: the caller maps IntegrityError likewise.
+        ValueError: a field fails validation (forms validate first; this guards other callers).
+    """
+    country = validate_country(data.country or "NO")
+    org_number = validate_org_number(data.org_number) if _blank_to_none(data.org_number) else None
+    if country == "NO" and org_number is None:
+        raise ValueError("Norwegian companies give their organisation number.")
+    if org_number and org_number_taken(session, org_number, company.id if company else None):
+        raise DuplicateOrgNumberError(
+            "A profile with this organisation number is already registered. Ask a colleague to "
+            "add you, or contact the administrators."
+        )
+    website = _blank_to_none(data.website)
+    creating = company is None
+    if company is None:
+        company = Company()
+        session.add(company)
+        user.company = company
+    old_clearance = None if creating else company.clearance
+
+    company.kind = ProfileKind(data.kind)
+    company.name = data.name.strip()
+    company.org_number = org_number
+    company.country = country
+    company.county = _blank_to_none(data.county)
+    company.municipality = _blank_to_none(data.municipality)
+    company.size_band = SizeBand(data.size_band) if data.size_band else None
+    company.website = validate_website(website) if website else None
+    company.contact_name = _blank_to_none(data.contact_name)
+    company.contact_email = _blank_to_none(data.contact_email)
+    company.contact_phone = _blank_to_none(data.contact_phone)
+    company.description = (data.description or "").strip()
+    company.trl = validate_trl(data.trl) if data.trl is not None else None
+    company.clearance = Clearance(data.clearance)
+    company.export_control_experience = bool(data.export_control_experience)
+    company.norwegian_owned = bool(data.norwegian_owned)
+    company.areas = (list(session.scalars(select(Area).where(Area.id.in_(data.area_ids))))
+                     if data.area_ids else [])
+
+    details: dict = {}
+    if not creating and old_clearance != company.clearance:
+        details["clearance"] = {"before": old_clearance, "after": company.clearance}
+        if company.clearance_verified:
+            details["verification_withdrawn"] = True
+        company.clearance_verified = False
+        company.verified_at = None
+        company.verified_by_id = None
+    session.flush()
+    audit.record(session, "company_create" if creating else "company_update", actor=user,
+                 target=company, details=details or None)
+    return company
+
+
+def company_users(session: Session, company: Company) -> list[User]:
+    """The accounts attached to a profile, by email."""
+    return list(session.scalars(
+        select(User).where(User.company_id == company.id).order_by(User.email)
+    ))
+
+
+def profile_checklist(company: Company | None) -> list[ChecklistItem]:
+    """What a profile still lacks for good matches, in the order a user would fix it."""
+    if company is None:
+        return [ChecklistItem("Create your company profile", False,
+                              "Matching and interests need a profile.")]
+    words = word_count(company.description)
+    return [
+        ChecklistItem("Capability description of 100+ words",
+                      words >= RECOMMENDED_DESCRIPTION_WORDS,
+                      f"Now {words} words. Name products, methods, customers and test results."),
+        ChecklistItem("Technology areas chosen", bool(company.areas),
+                      "Pick the priority and emerging areas you work in."),
+        ChecklistItem("TRL of main offering", company.trl is not None,
+                      "Challenges ask for a TRL range."),
+        ChecklistItem("Region (county)", bool(company.county),
+                      "Regional events invite companies from their county first."),
+        ChecklistItem("Contact person and email",
+                      bool(company.contact_name and company.contact_email),
+                      "Challenge owners contact you here."),
+        ChecklistItem("Website", bool(company.website), "Lets owners learn more about you."),
+        ChecklistItem("Size band", bool(company.size_band), "Some calls are for small firms."),
+    ]
+
+
+def admin_counts(session: Session) -> dict[str, int]:
+    """Work waiting for admins: accounts to approve and claimed clearances to verify."""
+    return {
+        "pending_users": session.scalar(
+            select(func.count(User.id)).where(User.status == AccountStatus.PENDING)
+        ) or 0,
+        "awaiting_vetting": session.scalar(
+            select(func.count(Company.id)).where(Company.clearance != Clearance.NONE,
+                                                 Company.clearance_verified.is_(False))
+        ) or 0,
+        "unvetted_companies": session.scalar(
+            select(func.count(Company.id)).where(Company.clearance_verified.is_(False))
+        ) or 0,
+    }

@@ -1,0 +1,114 @@
+"""The company profile form. It has no ``clearance_verified`` field: only admins verify."""
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields import EmailField, URLField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from portal.challenges.forms import TRL_CHOICES, MultiCheckboxField, optional_int, options
+from portal.models.enums import COUNTIES, Clearance, ProfileKind, SizeBand, label
+from portal.services.profiles import RECOMMENDED_DESCRIPTION_WORDS, ProfileData
+from portal.services.validation import validate_country, validate_org_number, validate_website
+
+PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,38}$")
+
+
+class CompanyForm(FlaskForm):
+    kind = RadioField("Profile type", default=ProfileKind.COMPANY.value,
+                      render_kw={"class": "radio-list"},
+                      choices=options((k.value, label(k.value)) for k in ProfileKind))
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    country = StringField(
+        "Country", default="NO", validators=[DataRequired(), Length(max=2)],
+        description="Two-letter ISO code: NO for Norway, SE, DK, DE, GB, US ...")
+    org_number = StringField(
+        "Organisation number", validators=[Length(max=20)],
+        description="Nine digits from the Brønnøysund Register. Required for Norwegian "
+                    "companies; foreign companies may leave it empty.")
+    county = SelectField("County", choices=options([("", "—")] + [(c, c) for c in COUNTIES]),
+                         description="Required for Norwegian companies.")
+    municipality = StringField("Municipality", validators=[Optional(), Length(max=100)])
+    size_band = SelectField("Employees",
+                            choices=options([("", "—")] + [(s.value, s.value) for s in SizeBand]))
+    website = URLField("Website", validators=[Optional(), Length(max=300)],
+                       description="Starting with https://")
+    contact_name = StringField("Contact person", validators=[Optional(), Length(max=200)])
+    contact_email = EmailField("Contact email",
+                               validators=[Optional(), Email(), Length(max=254)])
+    contact_phone = StringField("Contact phone", validators=[Optional(), Length(max=40)])
+    description = TextAreaField(
+        "Capability description", validators=[DataRequired(), Length(max=20000)],
+        render_kw={"rows": 14},
+        description=f"The matcher's main input: aim for {RECOMMENDED_DESCRIPTION_WORDS}+ words. "
+                    "Name your products and methods, the environments they work in (Arctic, "
+                    "maritime, urban), standards you meet, test results and customers. Concrete "
+                    "terms such as “towed sonar array” or “JP-8” help challenge owners find you.")
+    areas = MultiCheckboxField("Technology areas", coerce=int, validators=[Optional()])
+    trl = SelectField("TRL of main offering", choices=TRL_CHOICES, coerce=optional_int,
+                      validators=[Optional()],
+                      description="1 = basic principles observed, 9 = proven in operations.")
+    clearance = SelectField(
+        "Security clearance", choices=options((c.value, label(c.value)) for c in Clearance),
+        description="Changing it withdraws any verification until an admin checks again.")
+    export_control_experience = BooleanField("We have export-control experience")
+    norwegian_owned = BooleanField("Norwegian-controlled ownership", default=True)
+
+    def validate_country(self, field):
+        try:
+            field.data = validate_country(field.data)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+    def _norwegian(self) -> bool:
+        return (self.country.data or "").strip().upper() == "NO"
+
+    def validate_org_number(self, field):
+        raw = (field.data or "").strip()
+        if not raw:
+            if self._norwegian():
+                raise ValidationError("Norwegian companies give their organisation number. "
+                                      "Foreign companies: change the country.")
+            return
+        try:
+            field.data = validate_org_number(raw)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+    def validate_county(self, field):
+        if self._norwegian() and not field.data:
+            raise ValidationError("Choose the county of your main office.")
+
+    def validate_website(self, field):
+        if field.data:
+            try:
+                field.data = validate_website(field.data)
+            except ValueError as error:
+                raise ValidationError(str(error)) from None
+
+    def validate_contact_phone(self, field):
+        if field.data and not PHONE.match(field.data.strip()):
+            raise ValidationError("Use digits, spaces and an optional leading +, "
+                                  "e.g. +47 22 33 44 55.")
+
+    def to_data(self) -> ProfileData:
+        return ProfileData(
+            kind=self.kind.data,
+            name=self.name.data or "",
+            org_number=self.org_number.data or None,
+            country=self.country.data or "NO",
+            county=self.county.data or None,
+            municipality=self.municipality.data,
+            size_band=self.size_band.data or None,
+            website=self.website.data,
+            contact_name=self.contact_name.data,
+            contact_email=(self.contact_email.data or "").strip().lower() or None,
+            contact_phone=self.contact_phone.data,
+            description=self.description.data or "",
+            area_ids=list(self.areas.data or []),
+            trl=self.trl.data,
+            clearance=self.clearance.data,
+            export_control_experience=self.export_control_experience.data,
+            norwegian_owned=self.norwegian_owned.data,
+        )
