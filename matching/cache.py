@@ -73,7 +73,9 @@ class DiskCache:
         conn = self._conns.get(model_id)
         if conn is None:
             self.path.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path / f"{_slug(model_id)}.sqlite3", check_same_thread=False)
+            conn = sqlite3.connect(
+                self.path / f"{_slug(model_id)}.sqlite3", check_same_thread=False
+            )
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, dim INTEGER, vec BLOB)"
             )
@@ -90,7 +92,9 @@ class DiskCache:
                 chunk = keys[i : i + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 rows = conn.execute(
-                    f"SELECT key, vec FROM vectors WHERE key IN ({marks})", chunk
+                    # Only "?" placeholders are interpolated; the keys are bound parameters.
+                    f"SELECT key, vec FROM vectors WHERE key IN ({marks})",  # noqa: S608
+                    chunk,
                 ).fetchall()
                 for key, blob in rows:
                     out[key] = np.frombuffer(blob, dtype=np.float32)

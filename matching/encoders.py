@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from matching.cache import EmbeddingCache
-from matching.text import split_passages, text_hash
+from matching.text import passage_spans, split_passages, text_hash
 
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
 
@@ -110,7 +110,7 @@ class BaseEncoder:
             show = total > self.progress_threshold
         if not show:
             return None
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
 
         return tqdm(total=total, desc="encoding passages", unit="passage", file=sys.stderr)
 
@@ -125,30 +125,66 @@ class BaseEncoder:
         """
         t0 = time.perf_counter()
         passages = list(passages)
-        keys = [text_hash(p) for p in passages]
-        unique: dict[str, str] = dict(zip(keys, passages))
-        found: dict[str, np.ndarray] = {}
-        if self.cache is not None and unique:
-            found = self.cache.get_many(self.model_id, list(unique))
-        missing = [k for k in unique if k not in found]
-        if missing:
-            # Similar lengths in one batch waste less padding; order is restored via the keys.
-            missing.sort(key=lambda k: len(unique[k]), reverse=True)
-            new = self._encode_sorted([unique[k] for k in missing])
-            fresh = dict(zip(missing, new))
-            if self.cache is not None:
-                self.cache.put_many(self.model_id, fresh)
-            found.update(fresh)
-        if passages:
-            out = np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
-        else:
-            out = np.zeros((0, self.dim), dtype=np.float32)
+        if not passages:
+            self.last_stats = {"encoded": 0, "reused": 0, "seconds": 0.0}
+            return np.zeros((0, self.dim), dtype=np.float32)
+        pending: dict[str, tuple[str, list[int]]] = {}
+        out = self._lookup_into(None, 0, passages, pending, len(passages))
+        encoded = self._encode_pending(out, pending)
         self.last_stats = {
-            "encoded": len(missing),
-            "reused": len(passages) - len(missing),
+            "encoded": encoded,
+            "reused": len(passages) - sum(len(rows) for _, rows in pending.values()),
             "seconds": time.perf_counter() - t0,
         }
         return out
+
+    def _lookup_into(
+        self,
+        out: np.ndarray | None,
+        start: int,
+        passages: list[str],
+        pending: dict[str, tuple[str, list[int]]],
+        total: int,
+    ) -> np.ndarray:
+        """Copy cached vectors of ``passages`` into ``out[start:]`` and record the misses
+        (by key, with their rows) in ``pending``.
+
+        ``out`` is allocated (``total`` rows) when ``None``: from the first cached vector's
+        size, so that a fully cached call never needs to load the model.
+        """
+        keys = [text_hash(p) for p in passages]
+        found: dict[str, np.ndarray] = {}
+        if self.cache is not None:
+            found = self.cache.get_many(self.model_id, list(dict.fromkeys(keys)))
+        for n, (key, text) in enumerate(zip(keys, passages, strict=True)):
+            vec = found.get(key)
+            if vec is not None:
+                if out is None:
+                    out = np.empty((total, len(vec)), dtype=np.float32)
+                out[start + n] = vec
+            else:
+                entry = pending.get(key)
+                if entry is None:
+                    pending[key] = (text, [start + n])
+                else:
+                    entry[1].append(start + n)
+        if out is None:
+            out = np.empty((total, self.dim), dtype=np.float32)
+        return out
+
+    def _encode_pending(self, out: np.ndarray, pending: dict[str, tuple[str, list[int]]]) -> int:
+        """Encode the missing passages, store them in the cache and scatter them into
+        ``out``; returns how many distinct passages were encoded."""
+        if not pending:
+            return 0
+        # Similar lengths in one batch waste less padding; rows remember the original order.
+        keys = sorted(pending, key=lambda k: len(pending[k][0]), reverse=True)
+        vectors = self._encode_sorted([pending[k][0] for k in keys])
+        if self.cache is not None:
+            self.cache.put_many(self.model_id, dict(zip(keys, vectors, strict=True)))
+        for key, vec in zip(keys, vectors, strict=True):
+            out[pending[key][1]] = vec
+        return len(keys)
 
     def _encode_sorted(self, texts: list[str]) -> np.ndarray:
         bar = self._progress(len(texts))
@@ -165,26 +201,47 @@ class BaseEncoder:
                 bar.close()
         return np.concatenate(parts, axis=0)
 
-    def encode_documents(self, texts: Sequence[str], keep_texts: bool = False) -> PassageVectors:
-        """Split each text into passages and embed them all (one cached call).
+    def encode_documents(
+        self, texts: Sequence[str], keep_texts: bool = False, chunk: int = 8192
+    ) -> PassageVectors:
+        """Split each text into passages and embed them all (cached vectors are reused).
+
+        Works in chunks of documents so that a warm call holds only the output array and one
+        chunk of passage strings, whatever the corpus size.
 
         Args:
             texts: Document texts.
             keep_texts: Keep the passage strings in the result.
+            chunk: Documents per cache look-up.
 
         Returns:
             The passage vectors with per-document offsets.
         """
-        all_passages: list[str] = []
-        offsets = [0]
-        for text in texts:
-            ps = self.passages(text)
-            all_passages.extend(ps)
-            offsets.append(len(all_passages))
-        vectors = self.encode_passages(all_passages)
-        return PassageVectors(
-            vectors, np.asarray(offsets, dtype=np.int64), all_passages if keep_texts else None
+        t0 = time.perf_counter()
+        counts = np.fromiter(
+            (max(len(passage_spans(t, self.window, self.overlap)), 1) for t in texts),
+            dtype=np.int64,
+            count=len(texts),
         )
+        offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        out: np.ndarray | None = None
+        pending: dict[str, tuple[str, list[int]]] = {}
+        kept: list[str] | None = [] if keep_texts else None
+        for s in range(0, len(texts), chunk):
+            passages = [p for t in texts[s : s + chunk] for p in self.passages(t)]
+            out = self._lookup_into(out, int(offsets[s]), passages, pending, int(offsets[-1]))
+            if kept is not None:
+                kept.extend(passages)
+        if out is None:
+            out = np.zeros((0, self.dim), dtype=np.float32)
+        encoded = self._encode_pending(out, pending)
+        self.last_stats = {
+            "encoded": encoded,
+            "reused": int(offsets[-1]) - sum(len(rows) for _, rows in pending.values()),
+            "seconds": time.perf_counter() - t0,
+        }
+        return PassageVectors(out, offsets, kept)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed whole texts: mean of their passage vectors, L2-normalised.
@@ -273,7 +330,10 @@ class Encoder(BaseEncoder):
     @property
     def dim(self) -> int:
         """Vector dimension of the model."""
-        getter = getattr(self.model, "get_sentence_embedding_dimension", None)
+        model = self.model
+        getter = getattr(model, "get_embedding_dimension", None) or getattr(
+            model, "get_sentence_embedding_dimension", None
+        )
         if getter is not None:
             return int(getter())
         return int(self._embed([""]).shape[1])

@@ -23,7 +23,7 @@ _DOMAIN_STOP = frozenset(
     potential commercial military government dod navy army air force applications application
     work offeror offerors small business company firm award feasibility performance system
     systems solution solutions including include includes well high low design designs
-    """.split()
+    """.split()  # noqa: SIM905
 )
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | _DOMAIN_STOP
 
@@ -83,10 +83,22 @@ class TfidfScorer:
     def __init__(self, sublinear_tf: bool = True) -> None:
         self.sublinear_tf = sublinear_tf
 
-    def fit(self, counts: sp.spmatrix) -> TfidfScorer:
-        """Learn IDF from corpus ``counts``; keeps the normalised corpus matrix in ``matrix_``."""
+    def fit(self, counts: sp.spmatrix, keep_matrix: bool = True) -> TfidfScorer:
+        """Learn IDF from corpus ``counts``.
+
+        Args:
+            counts: Corpus term counts.
+            keep_matrix: Keep the normalised corpus matrix in ``matrix_`` (needed by
+                :meth:`score`; a caller that only transforms a few rows can save the memory).
+
+        Returns:
+            self
+        """
         self.transformer_ = TfidfTransformer(sublinear_tf=self.sublinear_tf)
-        self.matrix_ = self.transformer_.fit_transform(counts).tocsr().astype(np.float32)
+        self.transformer_.fit(counts)
+        self.idf_ = self.transformer_.idf_.astype(np.float32)
+        if keep_matrix:
+            self.matrix_ = self.transform(counts)
         return self
 
     def transform(self, counts: sp.spmatrix) -> sp.csr_matrix:
@@ -112,7 +124,7 @@ class BM25Scorer:
         k3: Query term-frequency saturation; ``None`` counts each query term once.
     """
 
-    def __init__(self, k1: float = 1.2, b: float = 0.75, k3: float | None = None) -> None:
+    def __init__(self, k1: float = 1.2, b: float = 0.75, k3: float | None = 8.0) -> None:
         self.k1 = k1
         self.b = b
         self.k3 = k3
@@ -123,7 +135,8 @@ class BM25Scorer:
         n_docs = tf.shape[0]
         df = np.bincount(tf.indices, minlength=tf.shape[1]).astype(np.float64)
         self.idf_ = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-        lengths = np.asarray(tf.sum(axis=1)).ravel()
+        lengths = np.asarray(tf.sum(axis=1)).ravel().astype(np.float32)
+        self.lengths_ = lengths
         self.avg_len_ = float(lengths.mean()) if n_docs else 0.0
         norm = self.k1 * (1.0 - self.b + self.b * lengths / max(self.avg_len_, 1e-9))
         row_norm = np.repeat(norm, np.diff(tf.indptr)).astype(np.float32)
@@ -132,6 +145,20 @@ class BM25Scorer:
         tf.eliminate_zeros()
         self.weights_ = tf
         return self
+
+    def _length_norm(self, rows: np.ndarray) -> np.ndarray:
+        return self.k1 * (1.0 - self.b + self.b * self.lengths_[rows] / max(self.avg_len_, 1e-9))
+
+    def term_counts(self, rows: np.ndarray) -> sp.csr_matrix:
+        """Recover the term counts of corpus documents ``rows`` from the weights.
+
+        The weights are an invertible function of the counts, so the index need not keep both.
+        """
+        w = self.weights_[rows].tocsr()
+        norm = np.repeat(self._length_norm(np.asarray(rows)), np.diff(w.indptr))
+        top = self.idf_[w.indices] * (self.k1 + 1.0)
+        w.data = np.rint(w.data * norm / np.maximum(top - w.data, 1e-12)).astype(np.float32)
+        return w
 
     def query_weights(self, query_counts: sp.spmatrix) -> sp.csr_matrix:
         """Return query term weights (binary or k3-saturated counts)."""

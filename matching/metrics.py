@@ -68,4 +68,6 @@ def evaluate_run(
             )
         )
     means = np.mean(rows, axis=0) if rows else np.zeros(4)
-    return dict(zip(("ndcg@10", "recall@10", "recall@50", "mrr"), (float(x) for x in means)))
+    return dict(
+        zip(("ndcg@10", "recall@10", "recall@50", "mrr"), (float(x) for x in means), strict=True)
+    )

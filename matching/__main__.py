@@ -1,0 +1,64 @@
+"""Command line: ``python -m matching {evaluate,evaluate-areas,bench} ...``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    parser = argparse.ArgumentParser(prog="python -m matching")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ev = sub.add_parser("evaluate", help="nDCG@10, Recall@10/50 and MRR of all methods")
+    ev.add_argument("directory")
+    ev.add_argument("--json", action="store_true", help="print JSON")
+    ev.add_argument("--cache", default=None, help="embedding cache folder")
+    ev.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+
+    ea = sub.add_parser("evaluate-areas", help="F1 of area inference (zero-shot, supervised)")
+    ea.add_argument("directory")
+    ea.add_argument("--json", action="store_true", help="print JSON")
+    ea.add_argument("--cache", default=None, help="embedding cache folder")
+    ea.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+
+    be = sub.add_parser("bench", help="encoding, re-indexing, ranking and memory benchmarks")
+    be.add_argument("--json", action="store_true", help="print JSON")
+    be.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    be.add_argument("--sizes", default="1000,10000,100000", help="company counts to rank")
+    be.add_argument("--encode-docs", type=int, default=400, help="documents in the encode sample")
+
+    args = parser.parse_args(argv)
+    if args.command in ("evaluate", "evaluate-areas"):
+        from matching.cache import DiskCache
+        from matching.encoders import Encoder
+        from matching.evaluate import default_cache_dir, evaluate, evaluate_areas, format_table
+
+        encoder = Encoder(device=args.device, cache=DiskCache(args.cache or default_cache_dir()))
+        if args.command == "evaluate":
+            result = evaluate(args.directory, encoder=encoder)
+            print(json.dumps(result, indent=2) if args.json else format_table(result))
+        else:
+            result = evaluate_areas(args.directory, encoder=encoder)
+            if args.json:
+                print(json.dumps(result, indent=2))
+            else:
+                print(f"topics: {result['topics']}  areas: {result['areas']}")
+                for k in ("zero_shot", "supervised"):
+                    r = result[k]
+                    print(f"{k:<11} micro-F1 {r['micro_f1']:.3f}  macro-F1 {r['macro_f1']:.3f}")
+        return 0
+    from matching.bench import format_bench, run_bench
+
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    result = run_bench(device=args.device, sizes=sizes, encode_docs=args.encode_docs)
+    print(json.dumps(result, indent=2) if args.json else format_bench(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,215 @@
+"""Offline evaluation on judged challenge-company data (``python -m matching evaluate``)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from matching import scoring
+from matching.cache import DiskCache
+from matching.encoders import BaseEncoder, Encoder
+from matching.lexical import BM25Scorer, TermCounts, TfidfScorer
+from matching.matcher import Matcher, challenge_text, company_text, mean_vectors
+from matching.metrics import evaluate_run
+from matching.types import Document
+
+METHODS = ("tfidf", "bm25", "embedding", "matcher")
+RUN_DEPTH = 100
+
+
+def default_cache_dir() -> Path:
+    """``$MATCHING_CACHE`` or ``~/.cache/matching``."""
+    return Path(os.environ.get("MATCHING_CACHE", "~/.cache/matching")).expanduser()
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _find(directory: Path, name: str) -> Path:
+    for candidate in (directory / name, directory / f"{name}.gz"):
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError(f"{name}(.gz) not found in {directory}")
+
+
+def load_dataset(
+    directory: str | os.PathLike,
+) -> tuple[list[Document], list[Document], dict[str, dict[str, float]]]:
+    """Read ``challenges.jsonl``, ``companies.jsonl[.gz]`` and ``qrels.jsonl``.
+
+    Only fields the portal also has are used: challenge title, description (with keywords
+    appended) and areas; company description and areas.
+
+    Returns:
+        ``(challenges, companies, qrels)`` with ``qrels[challenge_id][company_id] = grade``.
+    """
+    d = Path(directory)
+    challenges = []
+    for r in _read_jsonl(_find(d, "challenges.jsonl")):
+        text = r.get("description", "")
+        if r.get("keywords"):
+            text += "\nKeywords: " + ", ".join(r["keywords"])
+        challenges.append(
+            Document(
+                id=r["id"], text=text, title=r.get("title", ""), areas=tuple(r.get("areas") or ())
+            )
+        )
+    companies = [
+        Document(
+            id=r["id"],
+            text=r.get("description", ""),
+            title=r.get("name", ""),
+            areas=tuple(r.get("areas") or ()),
+        )
+        for r in _read_jsonl(_find(d, "companies.jsonl"))
+    ]
+    qrels: dict[str, dict[str, float]] = {}
+    for r in _read_jsonl(_find(d, "qrels.jsonl")):
+        qrels.setdefault(r["challenge_id"], {})[r["company_id"]] = float(r["relevance"])
+    return challenges, companies, qrels
+
+
+def _run_from_scores(
+    queries: Sequence[str], score_fn: Callable[[int], np.ndarray], ids: Sequence[str]
+) -> dict[str, list[str]]:
+    return {
+        q: [ids[k] for k in scoring.top_k(score_fn(n), RUN_DEPTH)] for n, q in enumerate(queries)
+    }
+
+
+def evaluate(
+    directory: str | os.PathLike,
+    encoder: BaseEncoder | None = None,
+    cache_dir: str | os.PathLike | None = None,
+    methods: Sequence[str] = METHODS,
+) -> dict:
+    """Rank companies for every judged challenge with each method and score the rankings.
+
+    Args:
+        directory: Dataset folder.
+        encoder: Encoder for ``embedding`` and ``matcher``; default: the bundled model with a
+            :class:`DiskCache` under ``cache_dir``.
+        cache_dir: Embedding cache folder (default :func:`default_cache_dir`).
+        methods: Subset of :data:`METHODS`.
+
+    Returns:
+        ``{"queries": n, "methods": {method: {"ndcg@10", "recall@10", "recall@50", "mrr"}}}``
+    """
+    challenges, companies, qrels = load_dataset(directory)
+    judged = [c for c in challenges if c.id in qrels]
+    company_ids = [c.id for c in companies]
+    if encoder is None:
+        encoder = Encoder(cache=DiskCache(cache_dir or default_cache_dir()))
+    out: dict = {"queries": len(judged), "methods": {}}
+    q_texts = [challenge_text(c) for c in judged]
+    qids = [c.id for c in judged]
+
+    if "tfidf" in methods or "bm25" in methods:
+        terms = TermCounts().fit([company_text(c) for c in companies])
+        q_counts = terms.transform(q_texts)
+        if "tfidf" in methods:
+            s = TfidfScorer().fit(terms.counts_).score(q_counts)
+            out["methods"]["tfidf"] = evaluate_run(
+                _run_from_scores(qids, lambda n: s[n], company_ids), qrels
+            )
+        if "bm25" in methods:
+            s = BM25Scorer().fit(terms.counts_).score(q_counts)
+            out["methods"]["bm25"] = evaluate_run(
+                _run_from_scores(qids, lambda n: s[n], company_ids), qrels
+            )
+    if "embedding" in methods:
+        co = mean_vectors(encoder.encode_documents([company_text(c) for c in companies]))
+        qv = mean_vectors(encoder.encode_documents(q_texts))
+        s = qv @ co.T
+        out["methods"]["embedding"] = evaluate_run(
+            _run_from_scores(qids, lambda n: s[n], company_ids), qrels
+        )
+    if "matcher" in methods:
+        m = Matcher(encoder=encoder).fit(challenges, companies)
+        out["methods"]["matcher"] = evaluate_run(
+            _run_from_scores(qids, lambda n: m.score_companies(qids[n]), m.company_ids_), qrels
+        )
+    out["methods"] = {k: out["methods"][k] for k in METHODS if k in out["methods"]}
+    return out
+
+
+def format_table(result: dict) -> str:
+    """Plain-text table of an :func:`evaluate` result."""
+    lines = [f"queries: {result['queries']}", f"{'method':<10} ndcg@10 recall@10 recall@50    mrr"]
+    for name, m in result["methods"].items():
+        lines.append(
+            f"{name:<10} {m['ndcg@10']:7.3f} {m['recall@10']:9.3f} {m['recall@50']:9.3f}"
+            f" {m['mrr']:6.3f}"
+        )
+    return "\n".join(lines)
+
+
+def evaluate_areas(
+    directory: str | os.PathLike,
+    encoder: BaseEncoder | None = None,
+    cache_dir: str | os.PathLike | None = None,
+    folds: int = 5,
+    seed: int = 0,
+) -> dict:
+    """Score area inference on labelled topics: zero-shot and supervised (cross-validated).
+
+    ``directory`` holds ``topics.jsonl`` (``title``, ``description``, ``tech_areas`` or
+    ``areas``) and ``taxonomy.jsonl`` (``id``, ``name``, optional ``description``).
+
+    Zero-shot predicts the best area plus any area scoring at least ``ZERO_SHOT_RATIO`` of it;
+    supervised predicts areas with probability >= 0.5 (at least the best one).
+
+    Returns:
+        ``{"topics": n, "areas": k, "zero_shot": {"micro_f1", "macro_f1"},
+        "supervised": {"micro_f1", "macro_f1"}}``
+    """
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import KFold
+
+    from matching.taxonomy import AreaInferrer, area_text, load_areas
+
+    d = Path(directory)
+    areas = load_areas(_find(d, "taxonomy.jsonl"))
+    ids = [a.id for a in areas]
+    topics = _read_jsonl(_find(d, "topics.jsonl"))
+    labels = [r.get("tech_areas") or r.get("areas") or [] for r in topics]
+    Y = np.array([[a in lab for a in ids] for lab in labels], dtype=np.int8)
+    if encoder is None:
+        encoder = Encoder(cache=DiskCache(cache_dir or default_cache_dir()))
+    texts = [f"{r.get('title', '')}. {r.get('description', '')}" for r in topics]
+    X = mean_vectors(encoder.encode_documents(texts))
+    area_vecs = encoder.encode([area_text(a) for a in areas])
+
+    def scores(pred: np.ndarray) -> dict[str, float]:
+        return {
+            "micro_f1": float(f1_score(Y, pred, average="micro", zero_division=0)),
+            "macro_f1": float(f1_score(Y, pred, average="macro", zero_division=0)),
+        }
+
+    zs = AreaInferrer().fit(area_vecs).zero_shot(X)
+    zero = (zs >= ZERO_SHOT_RATIO * zs.max(axis=1, keepdims=True)).astype(np.int8)
+
+    sup = np.zeros_like(Y)
+    for train, test in KFold(folds, shuffle=True, random_state=seed).split(X):
+        p = AreaInferrer().fit(area_vecs, X[train], Y[train]).predict_proba(X[test])
+        pred = (p >= 0.5).astype(np.int8)
+        pred[np.arange(len(test)), p.argmax(axis=1)] = 1
+        sup[test] = pred
+    return {
+        "topics": len(topics),
+        "areas": len(ids),
+        "zero_shot": scores(zero),
+        "supervised": scores(sup),
+    }
+
+
+# Zero-shot keeps areas scoring at least this share of the best one (texts often span two).
+ZERO_SHOT_RATIO = 0.5

@@ -1,0 +1,164 @@
+"""Explanations of a match: shared areas and terms, best passages, plain-language notes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from matching.taxonomy import shared_area_ids
+
+if TYPE_CHECKING:
+    from matching.matcher import Matcher
+    from matching.types import Match
+
+# An inferred area counts as "shared" when it is at least this strong relative to the
+# document's strongest area.
+INFERRED_AREA_MIN = 0.5
+
+
+def _row(matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(term indices, weights)`` of row ``i`` of a CSR matrix."""
+    lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
+    return matrix.indices[lo:hi], matrix.data[lo:hi]
+
+
+def shared_terms(
+    query: tuple[np.ndarray, np.ndarray],
+    doc: tuple[np.ndarray, np.ndarray],
+    terms: np.ndarray,
+    n: int,
+) -> tuple[str, ...]:
+    """Top ``n`` terms present in both texts, by the product of their TF-IDF weights.
+
+    Args:
+        query: ``(term indices, weights)`` of one text (a TF-IDF row).
+        doc: The same for the other text.
+        terms: Vocabulary (index -> term).
+        n: Number of terms.
+
+    Returns:
+        Terms, most shared first (ties by term index).
+    """
+    common, qa, da = np.intersect1d(query[0], doc[0], assume_unique=True, return_indices=True)
+    if not len(common):
+        return ()
+    prod = query[1][qa] * doc[1][da]
+    order = np.lexsort((common, -prod))[:n]
+    return tuple(str(terms[common[k]]) for k in order)
+
+
+def best_passage_pair(query: np.ndarray, doc: np.ndarray) -> tuple[int, int, float]:
+    """Indices of the most similar (challenge passage, company passage) and their cosine."""
+    sims = query @ doc.T
+    a, b = np.unravel_index(int(np.argmax(sims)), sims.shape)
+    return int(a), int(b), float(sims[a, b])
+
+
+def _area_ids(profile: np.ndarray, ids: list[str], threshold: float) -> list[str]:
+    order = np.argsort(-profile, kind="stable")
+    return [ids[k] for k in order if profile[k] >= threshold]
+
+
+def build_matches(
+    m: Matcher, pairs: list[tuple[int, int]], components: list[dict[str, float]], ranks: list[int]
+) -> list[Match]:
+    """Assemble explained :class:`Match` objects for ``(challenge, company)`` index pairs of a
+    fitted matcher.
+
+    Work shared by pairs (a challenge's passages and terms) is done once.
+
+    Args:
+        m: Fitted matcher.
+        pairs: ``(challenge index, company index)`` pairs.
+        components: Component values of each pair, each in [0, 1].
+        ranks: 1-based ranks, or 0 for lone explanations.
+
+    Returns:
+        One match per pair, in order.
+    """
+    from matching.matcher import challenge_text, company_text
+    from matching.types import Match
+
+    weights = dict(m.weights_)
+    ids = [a.id for a in m.areas_]
+    terms = m.terms_.terms_
+    ch_cache: dict[int, tuple] = {}
+    out = []
+    for (j, i), comps, rank in zip(pairs, components, ranks, strict=True):
+        ch, co = m.challenges_[j], m.companies_[i]
+        if j not in ch_cache:
+            ch_cache[j] = (
+                _row(m.challenge_tfidf_, j),
+                m.encoder_.passages(challenge_text(ch)),
+            )
+        ch_terms, ch_passages = ch_cache[j]
+        score = float(sum(weights[k] * comps[k] for k in weights))
+
+        notes: list[str] = []
+        if ch.areas and co.areas:
+            shared = shared_area_ids(ch.areas, co.areas, m.areas_)
+        else:
+            ch_ids = list(ch.areas) or _area_ids(m.challenge_areas_[j], ids, INFERRED_AREA_MIN)
+            co_ids = list(co.areas) or _area_ids(m.company_areas_[i], ids, INFERRED_AREA_MIN)
+            shared = shared_area_ids(ch_ids, co_ids, m.areas_)
+            missing = [side for side, d in (("challenge", ch), ("company", co)) if not d.areas]
+            if len(missing) == 2:
+                notes.append(
+                    "Areas neutral: neither side lists areas (shared areas are inferred from"
+                    " the text)."
+                )
+            else:
+                notes.append(f"Areas of the {missing[0]} inferred from the text.")
+        if ch.trl is None or co.trl is None:
+            who = "challenge" if ch.trl is None else "company"
+            notes.append(f"TRL neutral: the {who} gives no TRL.")
+        if not ch.region or not co.region:
+            who = "challenge" if not ch.region else "company"
+            notes.append(f"Region neutral: the {who} gives no region.")
+
+        top_terms = shared_terms(ch_terms, _row(m.company_tfidf_, i), terms, m.n_terms)
+        a, b, sim = best_passage_pair(
+            m.challenge_vectors_.doc_passages(j), m.company_vectors_.doc_passages(i)
+        )
+        co_passages = m.encoder_.passages(company_text(co))
+        best = {
+            "challenge": ch_passages[a] if a < len(ch_passages) else "",
+            "company": co_passages[b] if b < len(co_passages) else "",
+            "challenge_index": a,
+            "company_index": b,
+            "similarity": sim,
+        }
+        out.append(
+            Match(
+                challenge_id=ch.id,
+                company_id=co.id,
+                score=score,
+                components=dict(comps),
+                weights=weights,
+                shared_areas=tuple(shared),
+                top_shared_terms=top_terms,
+                best_passages=best,
+                notes=tuple(notes),
+                rank=rank,
+            )
+        )
+    return out
+
+
+def describe(match: Match) -> str:
+    """A short plain-language explanation of a match, e.g. for a tooltip."""
+    parts = [
+        f"Score {match.score:.2f} =",
+        " + ".join(
+            f"{match.weights[k]:.2f} x {k} {v:.2f}"
+            for k, v in match.components.items()
+            if match.weights.get(k, 0) > 0
+        ),
+    ]
+    if match.shared_areas:
+        parts.append(f"Shared areas: {', '.join(match.shared_areas)}.")
+    if match.top_shared_terms:
+        parts.append(f"Shared terms: {', '.join(match.top_shared_terms)}.")
+    parts.extend(match.notes)
+    return " ".join(parts)

@@ -1,0 +1,200 @@
+"""Technology areas: the taxonomy, explicit overlap with a crosswalk, and area inference."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+# Credit for an area reached only through the crosswalk (an emerging technology that
+# relates to a priority area, or the reverse): related, not the same.
+CROSSWALK_CREDIT = 0.5
+
+
+@dataclass(frozen=True)
+class Area:
+    """A technology area.
+
+    Attributes:
+        id: Slug.
+        name: Display name.
+        description: One-paragraph description (used for zero-shot inference).
+        kind: ``"priority"`` or ``"emerging"``.
+        related: Ids of crosswalked areas.
+    """
+
+    id: str
+    name: str
+    description: str = ""
+    kind: str = "priority"
+    related: tuple[str, ...] = ()
+
+
+def load_areas(path: str | Path) -> list[Area]:
+    """Read areas from a JSON list of objects (``id``, ``name``, ``description``, ``kind``,
+    ``related``) or from JSON lines."""
+    text = Path(path).read_text(encoding="utf-8")
+    rows = (
+        json.loads(text)
+        if text.lstrip().startswith("[")
+        else [json.loads(line) for line in text.splitlines() if line.strip()]
+    )
+    return [_area(r) for r in rows]
+
+
+def _area(r: dict) -> Area:
+    return Area(
+        id=r["id"],
+        name=r.get("name", r["id"]),
+        description=r.get("description", ""),
+        kind=r.get("kind", "priority"),
+        related=tuple(r.get("related", ())),
+    )
+
+
+def load_default_areas() -> list[Area]:
+    """Return the portal's areas from ``matching/data/taxonomy.json`` (priority areas and
+    emerging technologies)."""
+    raw = resources.files("matching").joinpath("data/taxonomy.json").read_text(encoding="utf-8")
+    return [_area(r) for r in json.loads(raw)]
+
+
+def area_text(area: Area) -> str:
+    """Text that represents an area for zero-shot inference."""
+    return f"{area.name}. {area.description}".strip()
+
+
+def explicit_profile(ids: Sequence[str], areas: Sequence[Area]) -> np.ndarray:
+    """Weight per area for a set of chosen ids: 1 when chosen, ``CROSSWALK_CREDIT`` when only
+    a related area is chosen, else 0. Unknown ids are ignored."""
+    index = {a.id: i for i, a in enumerate(areas)}
+    v = np.zeros(len(areas), dtype=np.float32)
+    chosen = [index[i] for i in ids if i in index]
+    for i in chosen:
+        for rel in areas[i].related:
+            j = index.get(rel)
+            if j is not None:
+                v[j] = max(v[j], CROSSWALK_CREDIT)
+    # Crosswalk links are meant both ways; honour links declared on one side only.
+    for j, a in enumerate(areas):
+        if any(areas[i].id in a.related for i in chosen):
+            v[j] = max(v[j], CROSSWALK_CREDIT)
+    v[chosen] = 1.0
+    return v
+
+
+def overlap(query: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Fraction of the query's area weight that each candidate covers.
+
+    Args:
+        query: ``(n_areas,)`` weights of one side.
+        candidates: ``(n, n_areas)`` weights of the other side.
+
+    Returns:
+        ``(n,)`` values in [0, 1]; 0 when the query has no areas.
+    """
+    total = float(query.sum())
+    if total <= 0:
+        return np.zeros(len(candidates), dtype=np.float32)
+    return (np.minimum(candidates, query[None, :]).sum(axis=1) / total).astype(np.float32)
+
+
+def shared_area_ids(
+    challenge_ids: Sequence[str], company_ids: Sequence[str], areas: Sequence[Area]
+) -> tuple[str, ...]:
+    """Challenge areas the company covers: the same id first, then those via the crosswalk."""
+    by_id = {a.id: a for a in areas}
+    company = set(company_ids)
+    direct = [a for a in challenge_ids if a in company]
+    via = [
+        a
+        for a in challenge_ids
+        if a not in company
+        and a in by_id
+        and (
+            company.intersection(by_id[a].related)
+            or any(a in by_id[c].related for c in company if c in by_id)
+        )
+    ]
+    return tuple(direct + via)
+
+
+class AreaInferrer:
+    """Infers technology areas from text embeddings.
+
+    Zero-shot: softmax over cosine similarities between a text and each area's name and
+    description. Supervised: one-vs-rest logistic regression on the embeddings for every
+    area with at least ``min_examples`` labelled positives; other areas stay zero-shot.
+
+    Args:
+        temperature: Softmax temperature for zero-shot scores.
+        min_examples: Positives (and negatives) an area needs before it is learned.
+        C: Inverse regularisation strength of the logistic regressions.
+    """
+
+    def __init__(self, temperature: float = 0.05, min_examples: int = 5, C: float = 10.0) -> None:
+        self.temperature = temperature
+        self.min_examples = min_examples
+        self.C = C
+
+    def fit(
+        self,
+        area_vectors: np.ndarray,
+        X: np.ndarray | None = None,
+        Y: np.ndarray | None = None,
+    ) -> AreaInferrer:
+        """Store area vectors; learn classifiers from labelled examples when given.
+
+        Args:
+            area_vectors: ``(n_areas, dim)`` normalised embeddings of the area texts.
+            X: ``(n, dim)`` embeddings of labelled texts.
+            Y: ``(n, n_areas)`` 0/1 labels.
+
+        Returns:
+            self
+        """
+        self.area_vectors_ = np.asarray(area_vectors, dtype=np.float32)
+        n_areas = len(self.area_vectors_)
+        self.coef_ = np.zeros((n_areas, self.area_vectors_.shape[1]), dtype=np.float32)
+        self.intercept_ = np.zeros(n_areas, dtype=np.float32)
+        self.supervised_ = np.zeros(n_areas, dtype=bool)
+        if X is not None and Y is not None and len(X):
+            from sklearn.linear_model import LogisticRegression
+
+            Y = np.asarray(Y) > 0
+            for j in range(n_areas):
+                pos = int(Y[:, j].sum())
+                if pos >= self.min_examples and len(Y) - pos >= self.min_examples:
+                    clf = LogisticRegression(C=self.C, max_iter=1000, class_weight="balanced")
+                    clf.fit(X, Y[:, j])
+                    self.coef_[j] = clf.coef_[0]
+                    self.intercept_[j] = clf.intercept_[0]
+                    self.supervised_[j] = True
+        return self
+
+    def zero_shot(self, X: np.ndarray) -> np.ndarray:
+        """Return ``(n, n_areas)`` zero-shot probabilities (rows sum to 1)."""
+        sims = np.asarray(X, dtype=np.float32) @ self.area_vectors_.T
+        z = (sims - sims.max(axis=1, keepdims=True)) / self.temperature
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Return ``(n, n_areas)`` scores in [0, 1]: supervised probabilities where learned,
+        zero-shot probabilities elsewhere."""
+        p = self.zero_shot(X)
+        if self.supervised_.any():
+            logits = np.asarray(X, dtype=np.float32) @ self.coef_[self.supervised_].T
+            logits += self.intercept_[self.supervised_]
+            p[:, self.supervised_] = 1.0 / (1.0 + np.exp(-logits))
+        return p
+
+    def profile(self, X: np.ndarray) -> np.ndarray:
+        """Return area weights scaled so each row's strongest area is 1 (comparable with
+        explicit profiles)."""
+        p = self.predict_proba(X)
+        return (p / np.maximum(p.max(axis=1, keepdims=True), 1e-12)).astype(np.float32)

@@ -1,0 +1,55 @@
+import json
+
+import pytest
+
+from matching.evaluate import METHODS, evaluate, load_dataset
+from matching.testing import HashingEncoder
+
+CHALLENGES = [
+    {
+        "id": "c1",
+        "title": "Sonar",
+        "description": "hydrophone sonar arrays for submarines",
+        "keywords": ["acoustics"],
+    },
+    {"id": "c2", "title": "Food", "description": "field kitchens and rations"},
+    {"id": "c3", "title": "Armour", "description": "ceramic armour plates"},
+]
+COMPANIES = [
+    {"id": "a", "name": "A", "description": "sonar hydrophone arrays, acoustics, submarines"},
+    {"id": "b", "name": "B", "description": "catering, rations and field kitchens"},
+    {"id": "c", "name": "C", "description": "ceramic armour plates for vehicles"},
+    {"id": "d", "name": "D", "description": "payroll software"},
+]
+QRELS = [
+    {"challenge_id": "c1", "company_id": "a", "relevance": 1},
+    {"challenge_id": "c2", "company_id": "b", "relevance": 1},
+]
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    import gzip
+
+    (tmp_path / "challenges.jsonl").write_text("\n".join(map(json.dumps, CHALLENGES)))
+    with gzip.open(tmp_path / "companies.jsonl.gz", "wt") as f:
+        f.write("\n".join(map(json.dumps, COMPANIES)))
+    (tmp_path / "qrels.jsonl").write_text("\n".join(map(json.dumps, QRELS)))
+    return tmp_path
+
+
+def test_load_dataset_uses_portal_fields(dataset):
+    challenges, companies, qrels = load_dataset(dataset)
+    assert challenges[0].text.endswith("Keywords: acoustics")
+    assert companies[0].title == "A"
+    assert qrels == {"c1": {"a": 1.0}, "c2": {"b": 1.0}}
+
+
+def test_evaluate_reports_all_methods_on_judged_queries(dataset):
+    result = evaluate(dataset, encoder=HashingEncoder())
+    assert result["queries"] == 2
+    assert list(result["methods"]) == list(METHODS)
+    for scores in result["methods"].values():
+        assert set(scores) == {"ndcg@10", "recall@10", "recall@50", "mrr"}
+        # the relevant company is the only one sharing words with each judged challenge
+        assert scores["mrr"] == pytest.approx(1.0)

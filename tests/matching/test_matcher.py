@@ -1,0 +1,216 @@
+import numpy as np
+import pytest
+
+from matching import COMPONENTS, DEFAULT_WEIGHTS, Area, Document, Matcher, learn_weights
+from matching.testing import HashingEncoder
+
+AREAS = [
+    Area(
+        "underwater",
+        "Underwater technology",
+        "sonar, hydrophones, submarines",
+        "priority",
+        ("autonomy",),
+    ),
+    Area(
+        "autonomy",
+        "Autonomous systems",
+        "drones and unmanned vehicles",
+        "emerging",
+        ("underwater",),
+    ),
+    Area("materials", "Materials", "armour, composites and coatings", "priority"),
+    Area("food", "Food services", "catering, field kitchens and rations", "priority"),
+]
+
+CHALLENGES = [
+    Document(
+        "sonar",
+        "Detect submarines with low-frequency sonar and hydrophone arrays in cold water.",
+        title="Submarine detection",
+        areas=("underwater",),
+        trl=(4, 6),
+        region="Vestland",
+    ),
+    Document("armour", "Lighter composite armour plates for vehicles.", title="Armour"),
+    Document("kitchen", "Field kitchens that cook rations for soldiers.", title="Food"),
+]
+
+COMPANIES = [
+    Document(
+        "acoustics",
+        "We design hydrophone arrays and sonar signal processing for submarine detection.",
+        title="Acoustics AS",
+        areas=("underwater",),
+        trl=5,
+        region="vestland",
+    ),
+    Document(
+        "drones",
+        "Unmanned underwater drones with sonar payloads.",
+        areas=("autonomy",),
+        trl=8,
+        region="Oslo",
+    ),
+    Document("catering", "Catering company: rations, field kitchens and food for soldiers."),
+    Document("composites", "Composite armour plates and ceramic coatings for vehicles."),
+    Document("empty", ""),
+]
+
+
+@pytest.fixture
+def matcher():
+    return Matcher(encoder=HashingEncoder(), areas=AREAS).fit(CHALLENGES, COMPANIES)
+
+
+def test_score_is_the_weighted_sum_of_components(matcher):
+    for match in matcher.rank_companies("sonar", top_k=5) + matcher.rank_challenges("drones"):
+        assert set(match.components) == set(COMPONENTS)
+        assert all(0.0 <= v <= 1.0 for v in match.components.values())
+        rebuilt = sum(match.weights[k] * match.components[k] for k in COMPONENTS)
+        assert match.score == pytest.approx(rebuilt, abs=1e-9)
+        assert 0.0 <= match.score <= 1.0
+        assert sum(match.weights.values()) == pytest.approx(1.0)
+
+
+def test_rankings_are_sorted_and_sensible(matcher):
+    ranked = matcher.rank_companies("sonar", top_k=5)
+    assert [m.rank for m in ranked] == [1, 2, 3, 4, 5]
+    assert [m.score for m in ranked] == sorted((m.score for m in ranked), reverse=True)
+    assert ranked[0].company_id == "acoustics"
+    assert matcher.rank_companies("kitchen", top_k=1)[0].company_id == "catering"
+    assert matcher.rank_challenges("composites", top_k=1)[0].challenge_id == "armour"
+
+
+def test_explanation_of_a_tiny_example(matcher):
+    best = matcher.rank_companies("sonar", top_k=1)[0]
+    assert best.shared_areas == ("underwater",)
+    assert {"sonar", "hydrophone", "submarine"} <= set(best.top_shared_terms)
+    assert "catering" not in best.top_shared_terms
+    bp = best.best_passages
+    assert bp["challenge_index"] == 0 and bp["company_index"] == 0
+    assert "hydrophone" in bp["company"] and "sonar" in bp["challenge"].lower()
+    assert best.components["trl"] == 1.0  # TRL 5 within 4-6
+    assert best.components["region"] == 1.0  # same region, case-insensitive
+    # the drone company shares the area only through the crosswalk, and is outside the TRL
+    drones = matcher.explain("sonar", "drones")
+    assert drones.shared_areas == ("underwater",)
+    assert drones.components["areas"] < best.components["areas"]
+    assert drones.components["trl"] < 1.0 and drones.components["region"] == 0.0
+
+
+def test_missing_features_are_neutral_and_said_so(matcher):
+    m = matcher.explain("armour", "composites")
+    assert m.components["trl"] == 0.5 and m.components["region"] == 0.5
+    assert m.components["areas"] == 0.5  # neither side lists areas
+    assert any("TRL neutral" in n for n in m.notes)
+    assert any("Region neutral" in n for n in m.notes)
+    assert any("Areas neutral" in n for n in m.notes)
+
+
+def test_explain_agrees_with_the_ranking(matcher):
+    for match in matcher.rank_companies("sonar", top_k=5):
+        again = matcher.explain("sonar", match.company_id)
+        assert again.score == pytest.approx(match.score)
+        assert again.components == pytest.approx(match.components)
+    mask = np.array([False, True, True, True, False])
+    ranked = matcher.rank_companies("sonar", mask=mask)
+    assert matcher.explain("sonar", ranked[0].company_id, mask=mask).score == pytest.approx(
+        ranked[0].score
+    )
+
+
+def test_masked_candidates_are_never_returned(matcher):
+    best = matcher.rank_companies("sonar", top_k=1)[0].company_id
+    mask = np.array([cid != best for cid in matcher.company_ids_])
+    ranked = matcher.rank_companies("sonar", top_k=10, mask=mask)
+    returned = {m.company_id for m in ranked}
+    assert best not in returned
+    assert returned == {cid for cid, ok in zip(matcher.company_ids_, mask, strict=True) if ok}
+    none = matcher.rank_companies("sonar", mask=np.zeros(len(COMPANIES), dtype=bool))
+    assert none == []
+    ch_mask = np.array([cid == "kitchen" for cid in matcher.challenge_ids_])
+    only = matcher.rank_challenges("acoustics", mask=ch_mask)
+    assert [m.challenge_id for m in only] == ["kitchen"]
+    with pytest.raises(ValueError):
+        matcher.rank_companies("sonar", mask=np.ones(3, dtype=bool))
+    with pytest.raises(ValueError):
+        matcher.explain("sonar", best, mask=mask)
+
+
+def test_masked_candidates_are_not_scored(matcher, monkeypatch):
+    import matching.scoring as scoring
+
+    seen = []
+    original = scoring.pooled_similarity
+
+    def spy(query, passages, offsets, norms, rows=None):
+        seen.append(None if rows is None else rows.tolist())
+        return original(query, passages, offsets, norms, rows)
+
+    monkeypatch.setattr(scoring, "pooled_similarity", spy)
+    mask = np.array([False, True, False, True, False])
+    matcher.rank_companies("sonar", mask=mask)
+    assert seen == [[1, 3]]
+
+
+def test_fit_weights_moves_weight_to_the_informative_component(matcher):
+    rng = np.random.default_rng(0)
+    n = 400
+    X = rng.random((n, len(COMPONENTS)))
+    y = X[:, COMPONENTS.index("lexical")] + 0.1 * rng.standard_normal(n) > 0.6
+    w = learn_weights(X, y)
+    assert max(w, key=w.get) == "lexical"
+    assert w["lexical"] > DEFAULT_WEIGHTS["lexical"]
+    assert all(v >= 0 for v in w.values()) and sum(w.values()) == pytest.approx(1.0)
+
+    # Through the matcher: judgements that follow the TRL fit alone.
+    judgements = []
+    for ch in CHALLENGES:
+        for co in COMPANIES:
+            trl = matcher.explain(ch.id, co.id).components["trl"]
+            judgements.append((ch.id, co.id, trl == 1.0))
+    before = dict(matcher.weights_)
+    assert matcher.fit_weights(judgements) is matcher
+    assert matcher.weights_["trl"] > before["trl"]
+    assert sum(matcher.weights_.values()) == pytest.approx(1.0)
+
+
+def test_weights_are_normalised_and_validated():
+    m = Matcher(weights={"semantic": 2, "lexical": 2}, encoder=HashingEncoder(), areas=AREAS)
+    m.fit(CHALLENGES, COMPANIES)
+    assert m.weights_ == {"semantic": 0.5, "lexical": 0.5, "areas": 0, "trl": 0, "region": 0}
+    with pytest.raises(ValueError):
+        Matcher(weights={"colour": 1.0}).fit(CHALLENGES, COMPANIES)
+
+
+def test_suggest_areas_ranks_the_obvious_area_first(matcher):
+    labelled = [
+        Document(f"c{i}", "hydrophone sonar submarine", areas=("underwater",)) for i in range(6)
+    ]
+    labelled += [Document(f"d{i}", "rations kitchen catering", areas=("food",)) for i in range(6)]
+    fitted = Matcher(encoder=HashingEncoder(), areas=AREAS).fit(CHALLENGES, labelled)
+    assert fitted.area_inferrer_.supervised_.tolist() == [True, False, False, True]
+    top = fitted.suggest_areas("a sonar for submarine hunting", top_k=2)
+    assert top[0][0] == "underwater"
+    assert len(top) == 2 and top[0][1] >= top[1][1]
+    unfitted = Matcher(encoder=HashingEncoder(), areas=AREAS)
+    assert unfitted.suggest_areas("catering kitchens and rations")[0][0] == "food"
+
+
+def test_refit_reuses_cached_vectors():
+    from matching import MemoryCache
+
+    enc = HashingEncoder(cache=MemoryCache())
+    Matcher(encoder=enc, areas=AREAS).fit(CHALLENGES, COMPANIES)
+    embedded = enc.embedded
+    m = Matcher(encoder=enc, areas=AREAS).fit(CHALLENGES, COMPANIES[:3])
+    assert enc.embedded == embedded
+    assert m.company_ids_ == ["acoustics", "drones", "catering"]
+
+
+def test_unfitted_and_duplicate_ids_fail_clearly():
+    with pytest.raises(RuntimeError):
+        Matcher(encoder=HashingEncoder(), areas=AREAS).rank_companies("sonar")
+    with pytest.raises(ValueError):
+        Matcher(encoder=HashingEncoder(), areas=AREAS).fit(CHALLENGES, COMPANIES + COMPANIES[:1])
