@@ -1,7 +1,16 @@
-"""JSON API under /api/v1/, documented at /api/v1/openapi.json."""
+"""JSON API under /api/v1/, documented at /api/v1/openapi.json.
+
+Authentication and CSRF live in :mod:`portal.api.auth`; each route module exports ``PATHS``
+(and optionally ``SCHEMAS``) for the OpenAPI document.
+"""
 
 from flask import Blueprint
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from portal.extensions import csrf
 
-from portal.api import challenges, events, me, openapi  # noqa: E402, F401  (route modules)
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Bearer-token calls cannot be forged cross-site; auth.py checks CSRF for cookie-authenticated
+# unsafe calls itself.
+csrf.exempt(bp)
+
+from portal.api import auth, challenges, events, me, openapi  # noqa: E402, F401  (route modules)

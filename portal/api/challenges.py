@@ -1,5 +1,547 @@
-"""API routes: challenges."""
+"""API routes: challenges (list, read, create, edit) and their ranked matches."""
 
-from portal.api import bp  # noqa: F401
+import logging
+from datetime import date
+from typing import Any
 
-PATHS: dict = {}
+from flask import request, url_for
+from sqlalchemy import select
+
+from portal.api import bp
+from portal.api.auth import (
+    AUTH_OPTIONAL,
+    AUTH_REQUIRED,
+    api_abort,
+    error_responses,
+    json_body,
+    optional_user,
+    query_bool,
+    query_int,
+    reject_unknown,
+    require_user,
+)
+from portal.db import db
+from portal.models import Area, Challenge
+from portal.models.enums import COUNTIES, ChallengeStatus, ContractModel, Role, Visibility
+from portal.services import matching
+from portal.services.access import can_edit_challenge, can_see_challenge, can_see_matches
+from portal.services.challenges import (
+    ChallengeData,
+    ChallengeFilters,
+    create_challenge,
+    search_challenges,
+    update_challenge,
+)
+from portal.services.teams import suggest_teams
+
+log = logging.getLogger(__name__)
+
+WRITABLE = frozenset({
+    "title", "problem", "context", "effect", "areas", "trl_min", "trl_max", "deadline",
+    "contract_model", "county", "visibility", "status",
+})
+REQUIRED_ON_CREATE = ("title", "problem", "visibility")
+LIMITS = {"title": 200, "problem": 10000, "context": 5000, "effect": 5000}
+MAX_PAGE_SIZE = 100
+MAX_TOP_K = 100
+
+
+# --------------------------------------------------------------------------- JSON shapes
+def challenge_json(challenge: Challenge) -> dict[str, Any]:
+    """A challenge as the API returns it (the model's field names)."""
+    return {
+        "id": challenge.id,
+        "title": challenge.title,
+        "problem": challenge.problem,
+        "context": challenge.context or "",
+        "effect": challenge.effect or "",
+        "areas": [a.slug for a in challenge.areas],
+        "trl_min": challenge.trl_min,
+        "trl_max": challenge.trl_max,
+        "deadline": challenge.deadline.isoformat() if challenge.deadline else None,
+        "contract_model": challenge.contract_model,
+        "county": challenge.county,
+        "visibility": challenge.visibility,
+        "status": challenge.status,
+        "unit": challenge.unit,
+    }
+
+
+def match_item_json(item: matching.MatchItem) -> dict[str, Any]:
+    """One ranked match: the other side's id and name/title, the score and its explanation."""
+    out: dict[str, Any] = {}
+    if item.company is not None:
+        out["company"] = {"id": item.company.id, "name": item.company.name}
+    if item.challenge is not None:
+        out["challenge"] = {"id": item.challenge.id, "title": item.challenge.title}
+    out.update({
+        "rank": item.rank,
+        "score": round(float(item.score), 6),
+        "components": {k: round(float(v), 6) for k, v in item.components.items()},
+        "shared_areas": [a.slug for a in item.shared_areas],
+        "top_terms": list(item.top_terms),
+        "best_passages": {
+            "challenge": str(item.best_passages.get("challenge", "")),
+            "company": str(item.best_passages.get("company", "")),
+        },
+        "notes": list(item.notes),
+    })
+    return out
+
+
+# --------------------------------------------------------------------------- validation
+def _text(data: dict, name: str, *, required: bool = False) -> str | None:
+    if name not in data:
+        return None
+    value = data[name]
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        api_abort(422, f"{name} must be a string.", field=name)
+    value = value.strip()
+    if required and not value:
+        api_abort(422, f"{name} must not be empty.", field=name)
+    if len(value) > LIMITS[name]:
+        api_abort(422, f"{name} must be at most {LIMITS[name]} characters.", field=name)
+    return value
+
+
+def _trl(data: dict, name: str) -> int | None:
+    value = data[name]
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 9:
+        api_abort(422, f"{name} must be a whole number from 1 to 9, or null.", field=name)
+    return value
+
+
+def _choice(data: dict, name: str, allowed, *, nullable: bool) -> str | None:
+    value = data[name]
+    if value is None and nullable:
+        return None
+    values = [str(v) for v in allowed]
+    if not isinstance(value, str) or value not in values:
+        api_abort(422, f"{name} must be one of: {', '.join(values)}"
+                       f"{' (or null)' if nullable else ''}.", field=name)
+    return value
+
+
+def _deadline(data: dict) -> date | None:
+    value = data["deadline"]
+    if value is None:
+        return None
+    try:
+        if not isinstance(value, str):
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        api_abort(422, "deadline must be an ISO date (YYYY-MM-DD) or null.", field="deadline")
+
+
+def _area_ids(data: dict) -> list[int]:
+    value = data["areas"]
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        api_abort(422, "areas must be a list of area slugs.", field="areas")
+    rows = {a.slug: a.id for a in db.session.scalars(select(Area).where(Area.slug.in_(value)))}
+    unknown = [v for v in value if v not in rows]
+    if unknown:
+        api_abort(422, f"areas: unknown area slug(s): {', '.join(unknown)}.", field="areas")
+    return [rows[v] for v in dict.fromkeys(value)]
+
+
+def challenge_data(data: dict, current: Challenge | None = None) -> ChallengeData:
+    """Validate a create (``current`` None) or edit payload into :class:`ChallengeData`.
+
+    Fields left out keep their current values (edits) or defaults (creation).
+    """
+    reject_unknown(data, WRITABLE)
+    if current is None:
+        missing = [name for name in REQUIRED_ON_CREATE if name not in data]
+        if missing:
+            api_abort(422, f"{missing[0]} is required.", field=missing[0])
+    merged = ChallengeData(
+        title=current.title if current else "",
+        problem=current.problem if current else "",
+        context=current.context if current else "",
+        effect=current.effect if current else "",
+        area_ids=[a.id for a in current.areas] if current else [],
+        trl_min=current.trl_min if current else None,
+        trl_max=current.trl_max if current else None,
+        deadline=current.deadline if current else None,
+        contract_model=current.contract_model if current else None,
+        county=current.county if current else None,
+        status=current.status if current else ChallengeStatus.DRAFT,
+        visibility=current.visibility if current else Visibility.REGISTERED,
+    )
+    for name in ("title", "problem"):
+        if name in data:
+            setattr(merged, name, _text(data, name, required=True))
+    for name in ("context", "effect"):
+        if name in data:
+            setattr(merged, name, _text(data, name))
+    for name in ("trl_min", "trl_max"):
+        if name in data:
+            setattr(merged, name, _trl(data, name))
+    if merged.trl_min is not None and merged.trl_max is not None and \
+            merged.trl_min > merged.trl_max:
+        api_abort(422, "trl_min must not be greater than trl_max.", field="trl_min")
+    if "deadline" in data:
+        merged.deadline = _deadline(data)
+    if "contract_model" in data:
+        merged.contract_model = _choice(data, "contract_model", ContractModel, nullable=True)
+    if "county" in data:
+        merged.county = _choice(data, "county", COUNTIES, nullable=True)
+    if "visibility" in data:
+        merged.visibility = _choice(data, "visibility", Visibility, nullable=False)
+    if "status" in data:
+        merged.status = _choice(data, "status", ChallengeStatus, nullable=False)
+    if "areas" in data:
+        merged.area_ids = _area_ids(data)
+    return merged
+
+
+def _index(challenge: Challenge) -> None:
+    # Encode the new text now so the next ranking is fast; a failure only delays that.
+    try:
+        matching.index_challenge(db.session, challenge)
+    except Exception:
+        log.exception("could not index challenge %s", challenge.id)
+
+
+def _visible_challenge(challenge_id: int) -> Challenge:
+    challenge = db.session.get(Challenge, challenge_id)
+    if challenge is None or not can_see_challenge(optional_user(), challenge):
+        api_abort(404, "No such challenge.")
+    return challenge
+
+
+# --------------------------------------------------------------------------- routes
+@bp.get("/challenges")
+def list_challenges():
+    status = request.args.get("status") or "all"
+    if status not in ("all", *[s.value for s in ChallengeStatus]):
+        api_abort(422, "status must be all, draft, open, closed or awarded.", field="status")
+    area = request.args.get("area") or None
+    county = request.args.get("county") or None
+    if county is not None and county not in COUNTIES:
+        api_abort(422, "county must be a Norwegian county.", field="county")
+    page = query_int("page", 1, 1, 100000)
+    per_page = query_int("per_page", 20, 1, MAX_PAGE_SIZE)
+    filters = ChallengeFilters(area=area, county=county, q=request.args.get("q") or None,
+                               status=status)
+    result = search_challenges(db.session, optional_user(), filters, page=page,
+                               per_page=per_page)
+    return {
+        "items": [challenge_json(c) for c in result.items],
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+        "pages": result.pages,
+    }
+
+
+@bp.get("/challenges/<int:challenge_id>")
+def get_challenge(challenge_id: int):
+    return challenge_json(_visible_challenge(challenge_id))
+
+
+@bp.post("/challenges")
+def create():
+    user = require_user(Role.MILITARY)
+    if not user.unit:
+        api_abort(403, "Your account has no unit; ask an administrator to set it.")
+    data = challenge_data(json_body())
+    try:
+        challenge = create_challenge(db.session, user, data)
+    except PermissionError as exc:
+        db.session.rollback()
+        api_abort(403, str(exc))
+    except ValueError as exc:
+        db.session.rollback()
+        api_abort(422, f"status: {exc}", field="status")
+    db.session.commit()
+    _index(challenge)
+    location = url_for("api.get_challenge", challenge_id=challenge.id)
+    return challenge_json(challenge), 201, {"Location": location}
+
+
+@bp.put("/challenges/<int:challenge_id>")
+def update(challenge_id: int):
+    user = require_user()
+    challenge = _visible_challenge(challenge_id)
+    if not can_edit_challenge(user, challenge):
+        api_abort(403, "Only the owning unit and administrators edit this challenge.")
+    data = challenge_data(json_body(), challenge)
+    try:
+        update_challenge(db.session, user, challenge, data)
+    except ValueError as exc:
+        db.session.rollback()
+        api_abort(422, str(exc))
+    db.session.commit()
+    _index(challenge)
+    return challenge_json(challenge)
+
+
+def _team_json(team) -> dict[str, Any]:
+    return {
+        "members": [{"id": m.company.id, "name": m.company.name,
+                     "covers": [a.slug for a in m.covers]} for m in team.members],
+        "covered": [a.slug for a in team.covered],
+        "missing": [a.slug for a in team.missing],
+        "coverage": round(team.coverage, 6),
+        "mean_score": round(team.mean_score, 6),
+        "why": team.why,
+    }
+
+
+@bp.get("/challenges/<int:challenge_id>/matches")
+def challenge_matches(challenge_id: int):
+    user = require_user()
+    challenge = _visible_challenge(challenge_id)
+    if not can_see_matches(user, challenge):
+        api_abort(403, "Only the owning unit, organisers and administrators see matches.")
+    county = request.args.get("county") or None
+    if county is not None and county not in COUNTIES:
+        api_abort(422, "county must be a Norwegian county.", field="county")
+    min_trl = query_int("min_trl", 0, 1, 9) if request.args.get("min_trl") else None
+    top_k = query_int("top_k", 20, 1, MAX_TOP_K)
+    matches = matching.rank_companies(
+        db.session, user, challenge, top_k=top_k, county=county, min_trl=min_trl,
+        vetted_only=query_bool("vetted_only"),
+    )
+    teams = suggest_teams(db.session, user, challenge, matches=matches)
+    return {
+        "items": [match_item_json(item) for item in matches.items],
+        "model": matches.model_id,
+        "weights_version": matches.weights_version,
+        "candidates": matches.candidates,
+        "teams": [_team_json(t) for t in teams.teams],
+    }
+
+
+# --------------------------------------------------------------------------- OpenAPI
+_ID = {"name": "challenge_id", "in": "path", "required": True,
+       "schema": {"type": "integer", "minimum": 1}}
+_JSON = "application/json"
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+_FIELDS: dict[str, Any] = {
+    "title": {"type": "string", "minLength": 1, "maxLength": 200},
+    "problem": {"type": "string", "minLength": 1, "maxLength": 10000},
+    "context": {"type": "string", "maxLength": 5000, "nullable": True},
+    "effect": {"type": "string", "maxLength": 5000, "nullable": True},
+    "areas": {"type": "array", "items": {"type": "string"}, "nullable": True,
+              "description": "Technology area slugs (see /taxonomy)."},
+    "trl_min": {"type": "integer", "minimum": 1, "maximum": 9, "nullable": True},
+    "trl_max": {"type": "integer", "minimum": 1, "maximum": 9, "nullable": True},
+    "deadline": {"type": "string", "format": "date", "nullable": True},
+    "contract_model": {"type": "string", "enum": [*[m.value for m in ContractModel], None],
+                       "nullable": True},
+    "county": {"type": "string", "enum": [*COUNTIES, None], "nullable": True},
+    "visibility": {"type": "string", "enum": [v.value for v in Visibility]},
+    "status": {"type": "string", "enum": [s.value for s in ChallengeStatus]},
+}
+
+SCHEMAS: dict[str, Any] = {
+    "Challenge": {
+        "type": "object",
+        "required": ["id", "title", "problem", "context", "effect", "areas", "trl_min",
+                     "trl_max", "deadline", "contract_model", "county", "visibility",
+                     "status", "unit"],
+        "properties": {
+            "id": {"type": "integer"},
+            "title": {"type": "string"},
+            "problem": {"type": "string"},
+            "context": {"type": "string"},
+            "effect": {"type": "string"},
+            "areas": {"type": "array", "items": {"type": "string"},
+                      "description": "Technology area slugs."},
+            "trl_min": {"type": "integer", "minimum": 1, "maximum": 9, "nullable": True},
+            "trl_max": {"type": "integer", "minimum": 1, "maximum": 9, "nullable": True},
+            "deadline": {"type": "string", "format": "date", "nullable": True},
+            "contract_model": {"type": "string", "nullable": True},
+            "county": {"type": "string", "nullable": True},
+            "visibility": {"type": "string", "enum": [v.value for v in Visibility]},
+            "status": {"type": "string", "enum": [s.value for s in ChallengeStatus]},
+            "unit": {"type": "string", "description": "The owning military unit."},
+        },
+    },
+    "ChallengeCreate": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(REQUIRED_ON_CREATE),
+        "properties": {
+            **_FIELDS,
+            "status": {"type": "string", "enum": ["draft", "open"], "default": "draft"},
+        },
+    },
+    "ChallengeUpdate": {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "Fields left out keep their values.",
+        "properties": _FIELDS,
+    },
+    "ChallengePage": {
+        "type": "object",
+        "required": ["items", "total", "page", "per_page", "pages"],
+        "properties": {
+            "items": {"type": "array", "items": _ref("Challenge")},
+            "total": {"type": "integer", "minimum": 0,
+                      "description": "Challenges the caller may see that match the filters."},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1},
+            "pages": {"type": "integer", "minimum": 1},
+        },
+    },
+    "MatchItem": {
+        "type": "object",
+        "required": ["score", "components", "shared_areas", "top_terms", "best_passages"],
+        "properties": {
+            "company": {"type": "object", "required": ["id", "name"],
+                        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+            "challenge": {"type": "object", "required": ["id", "title"],
+                          "properties": {"id": {"type": "integer"},
+                                         "title": {"type": "string"}}},
+            "rank": {"type": "integer", "minimum": 1},
+            "score": {"type": "number", "minimum": 0, "maximum": 1},
+            "components": {
+                "type": "object",
+                "description": "semantic, lexical, areas, trl, region (and event_region when "
+                               "an event's regional boost applies), each in [0, 1].",
+                "additionalProperties": {"type": "number"},
+            },
+            "shared_areas": {"type": "array", "items": {"type": "string"}},
+            "top_terms": {"type": "array", "items": {"type": "string"}},
+            "best_passages": {
+                "type": "object", "required": ["challenge", "company"],
+                "properties": {"challenge": {"type": "string"}, "company": {"type": "string"}},
+            },
+            "notes": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "Team": {
+        "type": "object",
+        "required": ["members", "covered", "missing", "coverage", "mean_score", "why"],
+        "properties": {
+            "members": {"type": "array", "items": {
+                "type": "object", "required": ["id", "name", "covers"],
+                "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                               "covers": {"type": "array", "items": {"type": "string"}}}}},
+            "covered": {"type": "array", "items": {"type": "string"}},
+            "missing": {"type": "array", "items": {"type": "string"}},
+            "coverage": {"type": "number", "minimum": 0, "maximum": 1},
+            "mean_score": {"type": "number", "minimum": 0, "maximum": 1},
+            "why": {"type": "string"},
+        },
+    },
+    "MatchList": {
+        "type": "object",
+        "required": ["items", "model", "weights_version"],
+        "properties": {
+            "items": {"type": "array", "items": _ref("MatchItem")},
+            "model": {"type": "string", "description": "Encoder model id."},
+            "weights_version": {"type": "string", "description": "Blend weights version."},
+            "candidates": {"type": "integer", "minimum": 0,
+                           "description": "Rows the caller was allowed to have ranked."},
+            "teams": {"type": "array", "items": _ref("Team"),
+                      "description": "Teams of 2-3 companies when no single one covers the "
+                                     "challenge's areas."},
+        },
+    },
+}
+
+_PAGE_PARAMS = [
+    {"name": "page", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {"name": "per_page", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": 20}},
+    {"name": "status", "in": "query", "required": False,
+     "schema": {"type": "string", "enum": ["all", *[s.value for s in ChallengeStatus]],
+                "default": "all"}},
+    {"name": "area", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "Area slug."},
+    {"name": "county", "in": "query", "required": False,
+     "schema": {"type": "string", "enum": list(COUNTIES)}},
+    {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "Words in the title, problem, context or effect."},
+]
+
+
+def _ok(description: str, schema: str) -> dict:
+    return {"description": description, "content": {_JSON: {"schema": _ref(schema)}}}
+
+
+PATHS: dict[str, Any] = {
+    "/api/v1/challenges": {
+        "get": {
+            "summary": "Challenges the caller may see (anonymous: public ones only)",
+            "tags": ["challenges"],
+            "security": AUTH_OPTIONAL,
+            "parameters": _PAGE_PARAMS,
+            "responses": {"200": _ok("One page of challenges", "ChallengePage"),
+                          **error_responses(401, 422)},
+        },
+        "post": {
+            "summary": "Create a challenge for the caller's unit (approved military users)",
+            "tags": ["challenges"],
+            "security": AUTH_REQUIRED,
+            "requestBody": {"required": True,
+                            "content": {_JSON: {"schema": _ref("ChallengeCreate")}}},
+            "responses": {
+                "201": {**_ok("The new challenge", "Challenge"),
+                        "headers": {"Location": {"schema": {"type": "string"},
+                                                 "description": "URL of the new challenge"}}},
+                **error_responses(400, 401, 403, 422),
+            },
+        },
+    },
+    "/api/v1/challenges/{challenge_id}": {
+        "get": {
+            "summary": "One challenge (404 when the caller may not see it)",
+            "tags": ["challenges"],
+            "security": AUTH_OPTIONAL,
+            "parameters": [_ID],
+            "responses": {"200": _ok("The challenge", "Challenge"),
+                          **error_responses(401, 404)},
+        },
+        "put": {
+            "summary": "Edit a challenge (its unit's military users and admins); fields left "
+                       "out keep their values",
+            "tags": ["challenges"],
+            "security": AUTH_REQUIRED,
+            "parameters": [_ID],
+            "requestBody": {"required": True,
+                            "content": {_JSON: {"schema": _ref("ChallengeUpdate")}}},
+            "responses": {"200": _ok("The updated challenge", "Challenge"),
+                          **error_responses(400, 401, 403, 404, 422)},
+        },
+    },
+    "/api/v1/challenges/{challenge_id}/matches": {
+        "get": {
+            "summary": "Companies ranked for a challenge, explained (owning unit, organisers, "
+                       "admins)",
+            "tags": ["matches"],
+            "security": AUTH_REQUIRED,
+            "parameters": [
+                _ID,
+                {"name": "top_k", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_TOP_K,
+                            "default": 20}},
+                {"name": "county", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": list(COUNTIES)}},
+                {"name": "min_trl", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 1, "maximum": 9}},
+                {"name": "vetted_only", "in": "query", "required": False,
+                 "schema": {"type": "boolean", "default": False}},
+            ],
+            "responses": {"200": _ok("Ranked companies", "MatchList"),
+                          **error_responses(401, 403, 404, 422)},
+        },
+    },
+}

@@ -1,0 +1,197 @@
+"""API request plumbing: who is calling (bearer token or session cookie), CSRF, JSON errors.
+
+A call authenticates with ``Authorization: Bearer <token>`` or with the browser's session
+cookie. The blueprint is exempt from the global CSRF check because bearer calls cannot be
+forged cross-site; cookie-authenticated unsafe calls are checked here instead (``X-CSRFToken``).
+"""
+
+from functools import wraps
+from typing import Any, NoReturn
+
+from flask import current_app, g, jsonify, request
+from flask_login import current_user
+from werkzeug.exceptions import abort
+
+from portal.api import bp
+from portal.db import db
+from portal.extensions import csrf
+from portal.models import User
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def api_abort(status: int, message: str, *, field: str | None = None,
+              headers: dict[str, str] | None = None) -> NoReturn:
+    """Stop the request with ``{"error": {"code", "message"[, "field"]}}`` and ``status``."""
+    body: dict[str, Any] = {"code": status, "message": message}
+    if field:
+        body["field"] = field
+    response = jsonify({"error": body})
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    abort(response)
+
+
+def _authenticate_token(raw: str) -> User | None:
+    from portal.services.tokens import authenticate_token
+
+    return authenticate_token(db.session, raw)
+
+
+@bp.before_request
+def _authenticate() -> None:
+    # Set afresh on every request: tests (and CLI calls) may share one app context.
+    g.api_user = None
+    g.api_auth = None
+    header = request.headers.get("Authorization")
+    if header is not None:
+        scheme, _, raw = header.strip().partition(" ")
+        if scheme.lower() != "bearer" or not raw.strip():
+            api_abort(401, "Send 'Authorization: Bearer <token>'.",
+                      headers={"WWW-Authenticate": 'Bearer realm="api"'})
+        user = _authenticate_token(raw.strip())
+        if user is None:
+            api_abort(401, "The API token is invalid or has been revoked.",
+                      headers={"WWW-Authenticate": 'Bearer realm="api", error="invalid_token"'})
+        g.api_user, g.api_auth = user, "token"
+        # Let code that reads flask_login.current_user see the token's user for this request
+        # (no session cookie is written; cleared again after the request).
+        g._login_user = user
+    elif current_user.is_authenticated:
+        g.api_user, g.api_auth = current_user._get_current_object(), "session"
+        if request.method not in SAFE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True):
+            # Raises CSRFError (400) without a valid X-CSRFToken header.
+            csrf.protect()
+    user = g.api_user
+    if user is not None and not user.is_approved and request.endpoint != "api.openapi":
+        # Pending accounts may log in but not act, nor read as if anonymous.
+        api_abort(403, "Your account is waiting for approval by an administrator.")
+
+
+@bp.after_request
+def _persist_token_use(response):
+    if g.get("api_auth") == "token":
+        # authenticate_token() stamps last_used_at; keep it even on read-only calls.
+        if response.status_code < 500 and db.session.dirty:
+            db.session.commit()
+        g.pop("_login_user", None)
+    return response
+
+
+def optional_user() -> User | None:
+    """The (approved) caller, or None when anonymous."""
+    return g.get("api_user")
+
+
+def authenticated(view):
+    """Decorator: the view needs an approved caller (bearer token or session cookie)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        require_user()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def require_user(*roles: str) -> User:
+    """The approved caller (401 without authentication, 403 when pending or of another role)."""
+    user: User | None = g.get("api_user")
+    if user is None:
+        api_abort(401, "Authentication is required: send a bearer token or log in.",
+                  headers={"WWW-Authenticate": 'Bearer realm="api"'})
+    if not user.is_active:
+        api_abort(401, "This account is disabled.")
+    if not user.is_approved:
+        api_abort(403, "Your account is waiting for approval by an administrator.")
+    if roles and user.role not in roles:
+        api_abort(403, "Your role may not use this endpoint.")
+    return user
+
+
+def json_body() -> dict[str, Any]:
+    """The request body as a JSON object (400 when it is not one)."""
+    if not request.is_json:
+        api_abort(400, "Send a JSON object with 'Content-Type: application/json'.")
+    data = request.get_json(silent=True)
+    if data is None:
+        api_abort(400, "The body is not valid JSON.")
+    if not isinstance(data, dict):
+        api_abort(400, "The body must be a JSON object.")
+    return data
+
+
+def reject_unknown(data: dict[str, Any], allowed: frozenset[str] | set[str]) -> None:
+    """422 naming the first field that is unknown or not writable."""
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        api_abort(422, f"Unknown or read-only field(s): {', '.join(unknown)}.", field=unknown[0])
+
+
+def query_int(name: str, default: int, low: int, high: int) -> int:
+    """An integer query parameter within [low, high] (422 naming it otherwise)."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        api_abort(422, f"{name} must be a whole number.", field=name)
+    if not low <= value <= high:
+        api_abort(422, f"{name} must be between {low} and {high}.", field=name)
+    return value
+
+
+def query_bool(name: str) -> bool:
+    """A boolean query parameter: true/false/1/0 (422 otherwise)."""
+    raw = (request.args.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no"):
+        return False
+    if raw in ("1", "true", "yes"):
+        return True
+    api_abort(422, f"{name} must be true or false.", field=name)
+
+
+# --------------------------------------------------------------------------- OpenAPI pieces
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "integer"},
+                "message": {"type": "string"},
+                "field": {"type": "string"},
+                "id": {"type": "string"},
+            },
+        }
+    },
+}
+
+ERROR_DESCRIPTIONS = {
+    400: "Malformed request: not JSON, not an object, or a missing/invalid CSRF token on a "
+         "cookie-authenticated call.",
+    401: "Not authenticated, or the token is invalid or revoked.",
+    403: "Authenticated, but the role or approval state does not allow this.",
+    404: "No such resource, or the caller may not see it.",
+    409: "Conflicts with existing data.",
+    422: "Unknown fields or invalid values; `field` names the first offending field.",
+}
+
+
+def error_responses(*codes: int) -> dict[str, Any]:
+    """OpenAPI ``responses`` entries for the given error status codes."""
+    return {
+        str(code): {
+            "description": ERROR_DESCRIPTIONS[code],
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        for code in codes
+    }
+
+
+AUTH_OPTIONAL = [{}, {"bearerAuth": []}, {"cookieAuth": []}]
+AUTH_REQUIRED = [{"bearerAuth": []}, {"cookieAuth": []}]

@@ -1,0 +1,84 @@
+"""Forms of the match pages: filters, shortlist, feedback, and area suggestions."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import AnyOf, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.models.enums import COUNTIES
+from portal.services.feedback import COMMENT_MAX_LENGTH
+
+TRL_CHOICES = [("", "Any TRL")] + [(str(level), f"TRL {level} or higher") for level in range(1, 10)]
+
+
+def _optional_int(value):
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value  # left as text so the choice validator names the field
+
+
+class MatchFilterForm(FlaskForm):
+    """Filters of the ranked companies (GET; no CSRF token needed for a read)."""
+
+    class Meta:
+        csrf = False
+
+    county = SelectField("County", choices=[("", "Any county")] + [(c, c) for c in COUNTIES],
+                         validators=[Optional()])
+    min_trl = SelectField("Minimum TRL", choices=TRL_CHOICES, coerce=_optional_int,
+                          validators=[Optional()])
+    vetted_only = BooleanField("Verified clearance only")
+
+    def values(self) -> dict:
+        """The valid filters as keyword arguments of ``rank_companies`` (invalid ones dropped)."""
+        county = self.county.data if self.county.data and not self.county.errors else None
+        min_trl = self.min_trl.data if isinstance(self.min_trl.data, int) and \
+            not self.min_trl.errors else None
+        return {"county": county, "min_trl": min_trl, "vetted_only": bool(self.vetted_only.data)}
+
+    def as_args(self) -> dict[str, str]:
+        """The valid filters as query-string arguments (for links and redirects)."""
+        values = self.values()
+        args = {}
+        if values["county"]:
+            args["county"] = values["county"]
+        if values["min_trl"] is not None:
+            args["min_trl"] = str(values["min_trl"])
+        if values["vetted_only"]:
+            args["vetted_only"] = "y"
+        return args
+
+
+class ShortlistForm(FlaskForm):
+    """Button-only form: toggles a company on the challenge's shortlist."""
+
+
+class FeedbackForm(FlaskForm):
+    """Relevant / not relevant, with an optional comment."""
+
+    verdict = StringField("Verdict", validators=[AnyOf(("relevant", "not_relevant"),
+                                                       message="Choose relevant or not relevant.")])
+    comment = TextAreaField("Comment (optional)",
+                            validators=[Optional(), Length(max=COMMENT_MAX_LENGTH)],
+                            description="Why is this company a good or poor fit? Only staff see "
+                                        "it; it helps tune the matcher.")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AreaSuggestionForm(FlaskForm):
+    """Accept or reject each suggested technology area."""
+
+    accept = MultiCheckboxField("Accept", validators=[Optional()])
+    reject = MultiCheckboxField("Reject", validators=[Optional()])
+
+    def validate_accept(self, field) -> None:
+        both = set(field.data or ()) & set(self.reject.data or ())
+        if both:
+            raise ValidationError("An area cannot be both accepted and rejected.")

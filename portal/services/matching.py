@@ -1,0 +1,870 @@
+"""The only bridge between the portal's database and the pure ``matching`` library.
+
+ORM rows become :class:`matching.Document` objects here, and the library's matches become rows
+again here. Visibility is applied as a mask *before* ranking, so a company that may not see a
+challenge (or a challenge a user may not see) is never scored, returned or counted.
+
+One engine per app (``app.extensions["matching"]``) holds the encoder and a fitted
+:class:`matching.Matcher` over all companies and all challenges (drafts too: owners preview the
+matches of drafts). It is built lazily on first use and rebuilt when a cheap fingerprint of the
+data changes; passage vectors live in the ``embeddings`` table, so a rebuild (or a new process)
+encodes only text it has never seen.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from flask import current_app
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+import matching
+from portal.models import (
+    Area,
+    Challenge,
+    Company,
+    Embedding,
+    MatcherWeights,
+    User,
+    area_links,
+    challenge_areas,
+    company_areas,
+)
+from portal.models.enums import ChallengeStatus
+from portal.services.access import challenge_visibility_clause, company_clause_for_challenge
+
+log = logging.getLogger(__name__)
+
+EXTENSION_KEY = "matching"
+DEFAULT_VERSION = "default"
+COMPONENT_NAMES: tuple[str, ...] = tuple(
+    getattr(matching, "COMPONENTS", ("semantic", "lexical", "areas", "trl", "region"))
+)
+EVENT_REGION = "event_region"
+# Keys per IN (...) clause: under SQLite's oldest host-parameter limit (999).
+_IN_CHUNK = 500
+# An area counts as covered "well" by a company at or above this coverage (explicit = 1.0,
+# crosswalk only = 0.5, inferred = strength relative to the company's strongest area).
+COVERAGE_WELL = 0.6
+# Credit for an area reached only through the crosswalk: related, not the same (as the library).
+CROSSWALK_CREDIT = float(getattr(getattr(matching, "taxonomy", None), "CROSSWALK_CREDIT", 0.5))
+
+
+# --------------------------------------------------------------------------- embedding cache
+class DatabaseEmbeddingCache:
+    """The :class:`matching.EmbeddingCache` protocol over the ``embeddings`` table.
+
+    Every call opens its own short session from ``session_factory`` and commits it, so vectors
+    persist even when the request that caused the encoding only reads (a GET never commits).
+    Writes are insert-if-absent: another worker may have stored the same passage meanwhile.
+
+    Args:
+        session_factory: Callable returning a new :class:`~sqlalchemy.orm.Session`.
+    """
+
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self.session_factory = session_factory
+        self.hits = 0
+        self.misses = 0
+        self._counter_lock = threading.Lock()
+
+    def reset_counters(self) -> None:
+        """Zero the hit/miss counters (used to report what one rebuild encoded)."""
+        with self._counter_lock:
+            self.hits = self.misses = 0
+
+    def get_many(self, model_id: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """Return the stored vectors of those ``keys`` that are present.
+
+        Args:
+            model_id: Encoder model id (the cache namespace).
+            keys: sha256 hex digests of passage texts.
+
+        Returns:
+            ``{key: float32 vector}`` for the keys found.
+        """
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, np.ndarray] = {}
+        with self._session() as session:
+            for start in range(0, len(wanted), _IN_CHUNK):
+                chunk = wanted[start : start + _IN_CHUNK]
+                rows = session.execute(
+                    select(Embedding.text_hash, Embedding.vector).where(
+                        Embedding.model_id == model_id, Embedding.text_hash.in_(chunk)
+                    )
+                )
+                for text_hash, vector in rows:
+                    found[text_hash] = np.frombuffer(bytes(vector), dtype=np.float32).copy()
+        with self._counter_lock:
+            self.hits += len(found)
+            self.misses += len(wanted) - len(found)
+        return found
+
+    def put_many(self, model_id: str, vectors: Mapping[str, np.ndarray]) -> None:
+        """Store vectors that are not stored yet (existing rows are left as they are).
+
+        A failure to store is logged, never raised: the vectors are only a cache, and the
+        request that computed them must not fail because another writer holds a lock.
+        """
+        if not vectors:
+            return
+        rows = [
+            {
+                "model_id": model_id,
+                "text_hash": key,
+                "vector": np.ascontiguousarray(vec, dtype=np.float32).tobytes(),
+            }
+            for key, vec in vectors.items()
+        ]
+        try:
+            with self._session() as session:
+                for start in range(0, len(rows), _IN_CHUNK):
+                    _insert_ignore(session, rows[start : start + _IN_CHUNK])
+                session.commit()
+        except DBAPIError as exc:
+            log.warning("could not store %d embeddings: %s", len(rows), exc)
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        session = self.session_factory()
+        try:
+            yield session
+        finally:
+            session.close()
+
+
+def _insert_ignore(session: Session, rows: list[dict]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING on PostgreSQL and SQLite; row by row elsewhere."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(Embedding).values(rows).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(Embedding).values(rows).on_conflict_do_nothing())
+    else:
+        for row in rows:
+            try:
+                with session.begin_nested():
+                    session.execute(insert(Embedding).values(**row))
+            except IntegrityError:
+                continue
+
+
+# --------------------------------------------------------------------------- result types
+@dataclass
+class MatchItem:
+    """One ranked row with its explanation.
+
+    Exactly one of ``company`` (ranking companies for a challenge) and ``challenge`` (ranking
+    challenges for a company) is set.
+    """
+
+    score: float
+    components: dict[str, float]
+    weights: dict[str, float]
+    shared_areas: list[Area]
+    top_terms: list[str]
+    best_passages: dict[str, Any]
+    notes: list[str]
+    rank: int
+    company: Company | None = None
+    challenge: Challenge | None = None
+
+
+@dataclass
+class MatchList:
+    """Ranked matches and the model and weights that produced them.
+
+    ``candidates`` counts only rows the viewer was allowed to have ranked (masked rows are
+    never counted).
+    """
+
+    items: list[MatchItem] = field(default_factory=list)
+    model_id: str = ""
+    weights_version: str = DEFAULT_VERSION
+    candidates: int = 0
+
+
+@dataclass
+class _Index:
+    fingerprint: tuple
+    matcher: matching.Matcher | None
+    company_ids: list[int]
+    challenge_ids: list[int]
+    company_pos: dict[int, int]
+    challenge_pos: dict[int, int]
+    weights_version: str
+    weights: dict[str, float]
+    areas: list[matching.Area]
+
+
+# --------------------------------------------------------------------------- engine
+class MatchingEngine:
+    """Per-app holder of the encoder and the fitted matcher; thread-safe rebuilds.
+
+    Args:
+        config: The app's config mapping (read once).
+        session_factory: Callable returning a new session (for the embedding cache).
+    """
+
+    def __init__(self, config: Mapping[str, Any], session_factory: Callable[[], Session]) -> None:
+        self.config = dict(config)
+        self.cache = DatabaseEmbeddingCache(session_factory)
+        self.lock = threading.RLock()
+        self._encoder: Any = None
+        self._index: _Index | None = None
+        self.builds = 0
+
+    @property
+    def encoder(self) -> Any:
+        """The encoder (created on first use; the real model loads on its first encode)."""
+        with self.lock:
+            if self._encoder is None:
+                self._encoder = self._make_encoder()
+            return self._encoder
+
+    def _make_encoder(self) -> Any:
+        kind = self.config.get("MATCHER_ENCODER", "sentence-transformers")
+        if kind == "hashing":
+            from matching.testing import HashingEncoder
+
+            return HashingEncoder(cache=self.cache)
+        return matching.Encoder(
+            model_path=self.config.get("MATCHER_MODEL_PATH") or None,
+            device=self.config.get("MATCHER_DEVICE") or "cpu",
+            cache=self.cache,
+            show_progress=False,
+        )
+
+    def index(self, session: Session, *, force: bool = False, progress: bool = False) -> _Index:
+        """The fitted index, rebuilt first when the data changed (or ``force``)."""
+        fingerprint = data_fingerprint(session)
+        current = self._index
+        if not force and current is not None and current.fingerprint == fingerprint:
+            return current
+        with self.lock:
+            current = self._index
+            if not force and current is not None and current.fingerprint == fingerprint:
+                return current
+            encoder = self.encoder
+            previous_progress = getattr(encoder, "show_progress", None)
+            encoder.show_progress = progress
+            try:
+                self._index = self._build(session, fingerprint)
+            finally:
+                encoder.show_progress = previous_progress
+            self.builds += 1
+            return self._index
+
+    def _build(self, session: Session, fingerprint: tuple) -> _Index:
+        areas = load_areas(session)
+        version, weights = active_weights(session)
+        companies = session.scalars(
+            select(Company).options(selectinload(Company.areas)).order_by(Company.id)
+        ).all()
+        challenges = session.scalars(
+            select(Challenge).options(selectinload(Challenge.areas)).order_by(Challenge.id)
+        ).all()
+        company_docs = [company_document(c) for c in companies]
+        challenge_docs = [challenge_document(c) for c in challenges]
+        matcher: matching.Matcher | None = None
+        if company_docs:
+            try:
+                matcher = matching.Matcher(
+                    weights=weights, encoder=self.encoder, areas=areas
+                ).fit(challenge_docs, company_docs)
+            except ValueError as exc:
+                # e.g. every company text is empty: nothing can be ranked yet.
+                log.warning("matcher not fitted: %s", exc)
+                matcher = None
+        company_ids = [c.id for c in companies] if matcher is not None else []
+        challenge_ids = [c.id for c in challenges] if matcher is not None else []
+        return _Index(
+            fingerprint=fingerprint,
+            matcher=matcher,
+            company_ids=company_ids,
+            challenge_ids=challenge_ids,
+            company_pos={cid: n for n, cid in enumerate(company_ids)},
+            challenge_pos={cid: n for n, cid in enumerate(challenge_ids)},
+            weights_version=version,
+            weights=dict(matcher.weights_) if matcher is not None else dict(weights or {}),
+            areas=areas,
+        )
+
+
+def get_engine(app: Any = None) -> MatchingEngine:
+    """The app's matching engine, created on first use (never at import or in create_app)."""
+    from portal.extensions import db
+
+    app = app or current_app._get_current_object()
+    engine = app.extensions.get(EXTENSION_KEY)
+    if engine is None:
+        with _ENGINE_LOCK:
+            engine = app.extensions.get(EXTENSION_KEY)
+            if engine is None:
+                bind = db.engine
+
+                def session_factory() -> Session:
+                    return Session(bind=bind, expire_on_commit=False)
+
+                engine = MatchingEngine(app.config, session_factory)
+                app.extensions[EXTENSION_KEY] = engine
+    return engine
+
+
+_ENGINE_LOCK = threading.Lock()
+
+
+# --------------------------------------------------------------------------- rows -> documents
+def company_document(company: Company) -> matching.Document:
+    """A company as the matcher sees it (the description is its text)."""
+    text = (company.description or "").strip() or company.name
+    return matching.Document(
+        id=str(company.id),
+        text=text,
+        title=company.name,
+        areas=tuple(a.slug for a in company.areas),
+        trl=(company.trl, company.trl) if company.trl else None,
+        region=company.county or None,
+    )
+
+
+def challenge_document(challenge: Challenge) -> matching.Document:
+    """A challenge as the matcher sees it (problem, context and effect; the title leads)."""
+    text = "\n".join(p for p in (challenge.problem, challenge.context, challenge.effect) if p)
+    trl = None
+    if challenge.trl_min is not None or challenge.trl_max is not None:
+        trl = (challenge.trl_min or 1, challenge.trl_max or 9)
+    return matching.Document(
+        id=str(challenge.id),
+        text=text,
+        title=challenge.title,
+        areas=tuple(a.slug for a in challenge.areas),
+        trl=trl,
+        region=challenge.county or None,
+    )
+
+
+def load_areas(session: Session) -> list[matching.Area]:
+    """The portal's taxonomy (admins may extend it) as matcher areas, crosswalk included."""
+    rows = session.scalars(select(Area).order_by(Area.position, Area.id)).all()
+    by_id = {a.id: a for a in rows}
+    related: dict[int, list[str]] = {a.id: [] for a in rows}
+    for emerging_id, priority_id in session.execute(
+        select(area_links.c.emerging_id, area_links.c.priority_id)
+    ):
+        if emerging_id in by_id and priority_id in by_id:
+            related[emerging_id].append(by_id[priority_id].slug)
+            related[priority_id].append(by_id[emerging_id].slug)
+    return [
+        matching.Area(
+            id=a.slug, name=a.name, description=a.description or "", kind=a.kind,
+            related=tuple(related[a.id]),
+        )
+        for a in rows
+    ]
+
+
+def active_weights(session: Session) -> tuple[str, dict[str, float] | None]:
+    """``(version, weights)`` of the active ``matcher_weights`` row, or the library defaults."""
+    row = session.scalar(
+        select(MatcherWeights).where(MatcherWeights.active.is_(True))
+        .order_by(MatcherWeights.id.desc()).limit(1)
+    )
+    if row is None:
+        return DEFAULT_VERSION, dict(matching.DEFAULT_WEIGHTS)
+    try:
+        weights = {str(k): float(v) for k, v in json.loads(row.weights).items()}
+    except (ValueError, TypeError, AttributeError):
+        log.warning("matcher_weights %s is not a JSON object; using defaults", row.version)
+        return DEFAULT_VERSION, dict(matching.DEFAULT_WEIGHTS)
+    return row.version, weights
+
+
+def data_fingerprint(session: Session) -> tuple:
+    """A cheap summary that changes whenever the matcher's inputs change.
+
+    Counts, newest ids and ``max(updated_at)`` of companies and challenges catch inserts,
+    deletes and edits; counts and id sums of the area links catch tag changes (which do not
+    touch ``updated_at``); the taxonomy size and the active weights version complete it.
+    """
+    company = session.execute(
+        select(func.count(Company.id), func.max(Company.id), func.max(Company.updated_at))
+    ).one()
+    challenge = session.execute(
+        select(func.count(Challenge.id), func.max(Challenge.id), func.max(Challenge.updated_at))
+    ).one()
+    co_areas = session.execute(
+        select(func.count(), func.sum(company_areas.c.company_id * 97 + company_areas.c.area_id))
+        .select_from(company_areas)
+    ).one()
+    ch_areas = session.execute(
+        select(func.count(),
+               func.sum(challenge_areas.c.challenge_id * 97 + challenge_areas.c.area_id))
+        .select_from(challenge_areas)
+    ).one()
+    taxonomy = session.execute(select(func.count(Area.id), func.max(Area.id))).one()
+    links = session.scalar(select(func.count()).select_from(area_links))
+    version = session.scalar(
+        select(MatcherWeights.version).where(MatcherWeights.active.is_(True))
+        .order_by(MatcherWeights.id.desc()).limit(1)
+    )
+    return (
+        tuple(company), tuple(challenge), tuple(co_areas), tuple(ch_areas), tuple(taxonomy),
+        links, version or DEFAULT_VERSION,
+    )
+
+
+# --------------------------------------------------------------------------- public services
+def current_stamp(session: Session) -> dict[str, str]:
+    """The model id and weights version that rankings use now (for pages and exports).
+
+    Does not load the model or build the index.
+    """
+    version, _ = active_weights(session)
+    return {"model": get_engine().encoder.model_id, "weights_version": version}
+
+
+def reindex(session: Session, progress: bool = True) -> dict[str, float]:
+    """Rebuild the index now, encoding every passage not yet in the embedding cache.
+
+    Args:
+        session: Database session (read only).
+        progress: Show a tqdm progress bar on stderr while encoding.
+
+    Returns:
+        ``{"encoded": n, "reused": n, "seconds": s}`` (unique passages, area texts included).
+    """
+    engine = get_engine()
+    with engine.lock:
+        engine.cache.reset_counters()
+        started = time.perf_counter()
+        engine.index(session, force=True, progress=progress)
+        return {
+            "encoded": engine.cache.misses,
+            "reused": engine.cache.hits,
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+
+
+def index_all(session: Session) -> dict[str, float]:
+    """Warm the embeddings for every company and challenge (the demo seeding calls this)."""
+    return reindex(session, progress=False)
+
+
+def _encode_text(text: str) -> dict[str, int]:
+    encoder = get_engine().encoder
+    encoder.encode_passages(encoder.passages(text))
+    stats = encoder.last_stats
+    return {"encoded": int(stats.get("encoded", 0)), "reused": int(stats.get("reused", 0))}
+
+
+def index_company(session: Session, company: Company) -> dict[str, int]:
+    """Encode one company's passages now (only those not cached), e.g. after a profile save.
+
+    Returns:
+        ``{"encoded": n, "reused": n}`` passages.
+    """
+    from matching.matcher import company_text
+
+    return _encode_text(company_text(company_document(company)))
+
+
+def index_challenge(session: Session, challenge: Challenge) -> dict[str, int]:
+    """Encode one challenge's passages now (only those not cached), e.g. after an edit.
+
+    Returns:
+        ``{"encoded": n, "reused": n}`` passages.
+    """
+    from matching.matcher import challenge_text
+
+    return _encode_text(challenge_text(challenge_document(challenge)))
+
+
+def _ids(session: Session, statement) -> set[int]:
+    return set(session.scalars(statement))
+
+
+def allowed_company_ids(
+    session: Session,
+    challenge: Challenge,
+    *,
+    county: str | None = None,
+    min_trl: int | None = None,
+    vetted_only: bool = False,
+) -> set[int]:
+    """Ids of the companies that may see ``challenge`` and pass the filters (in SQL)."""
+    statement = select(Company.id).where(company_clause_for_challenge(challenge))
+    if county:
+        statement = statement.where(Company.county == county)
+    if min_trl is not None:
+        statement = statement.where(Company.trl >= min_trl)
+    if vetted_only:
+        statement = statement.where(Company.clearance_verified.is_(True))
+    return _ids(session, statement)
+
+
+def allowed_challenge_ids(session: Session, viewer: User | None, company: Company) -> set[int]:
+    """Open challenges the viewer may see and that may be shown to ``company`` (in SQL)."""
+    statement = select(Challenge.id).where(
+        challenge_visibility_clause(viewer), Challenge.status == ChallengeStatus.OPEN
+    )
+    ids = _ids(session, statement)
+    if not company.clearance_verified:
+        # The company side of the rule: a vetted-only challenge is never scored for it, even
+        # when the viewer (an organiser, say) may see the challenge.
+        ids -= _ids(session, select(Challenge.id).where(Challenge.visibility == "vetted"))
+    return ids
+
+
+def _mask(ids: Sequence[int], allowed: set[int]) -> np.ndarray:
+    return np.fromiter((i in allowed for i in ids), dtype=bool, count=len(ids))
+
+
+def _areas_by_slug(session: Session, slugs: Sequence[str]) -> list[Area]:
+    if not slugs:
+        return []
+    rows = {a.slug: a for a in session.scalars(select(Area).where(Area.slug.in_(list(slugs))))}
+    return [rows[s] for s in slugs if s in rows]
+
+
+def _item(session: Session, match: matching.Match, rank: int, **row: Any) -> MatchItem:
+    return MatchItem(
+        score=float(match.score),
+        components={k: float(v) for k, v in match.components.items()},
+        weights={k: float(v) for k, v in match.weights.items()},
+        shared_areas=_areas_by_slug(session, list(match.shared_areas)),
+        top_terms=list(match.top_shared_terms),
+        best_passages=dict(match.best_passages),
+        notes=list(match.notes),
+        rank=rank,
+        **row,
+    )
+
+
+def rank_companies(
+    session: Session,
+    viewer: User | None,
+    challenge: Challenge,
+    *,
+    top_k: int = 20,
+    county: str | None = None,
+    min_trl: int | None = None,
+    vetted_only: bool = False,
+    boost_county: str | None = None,
+    boost: float = 0.0,
+) -> MatchList:
+    """Rank companies for a challenge, explained; masked before ranking.
+
+    Only companies that may see the challenge (vetted-only challenges: verified companies) and
+    that pass the filters are scored. The caller checks that ``viewer`` may see matches.
+
+    Args:
+        session: Database session.
+        viewer: The user asking (kept for audit and future per-viewer rules).
+        challenge: The challenge to rank companies for.
+        top_k: Number of matches returned.
+        county: Only companies in this county.
+        min_trl: Only companies at this TRL or higher.
+        vetted_only: Only companies with verified security clearance.
+        boost_county: Companies in this county get ``boost`` added (event matchmaking); shown
+            as the component ``event_region``; the score is clipped to [0, 1].
+        boost: The regional boost.
+
+    Returns:
+        A :class:`MatchList` of companies, best first.
+    """
+    engine = get_engine()
+    index = engine.index(session)
+    result = MatchList(model_id=engine.encoder.model_id, weights_version=index.weights_version)
+    allowed = allowed_company_ids(
+        session, challenge, county=county, min_trl=min_trl, vetted_only=vetted_only
+    )
+    if index.matcher is None or challenge.id not in index.challenge_pos:
+        return result
+    mask = _mask(index.company_ids, allowed)
+    result.candidates = int(mask.sum())
+    if not result.candidates or top_k <= 0:
+        return result
+    m = index.matcher
+    key = str(challenge.id)
+    boosting = bool(boost_county) and boost > 0
+    if not boosting:
+        matches = m.rank_companies(key, top_k=top_k, mask=mask)
+        boosts: dict[str, float] = {}
+    else:
+        positions = np.flatnonzero(mask)
+        counties = _company_counties(session, [index.company_ids[p] for p in positions])
+        scores = _scores(m, key, mask, positions, index.company_ids)
+        bonus = np.array(
+            [boost if counties.get(index.company_ids[p]) == boost_county else 0.0
+             for p in positions]
+        )
+        boosted = np.clip(scores + bonus, 0.0, 1.0)
+        order = np.lexsort((positions, -boosted))[:top_k]
+        matches = [_explain(m, key, str(index.company_ids[positions[o]]), mask)
+                   for o in order]
+        boosts = {str(index.company_ids[positions[o]]): float(bonus[o]) for o in order}
+    companies = _rows_by_id(session, Company, [int(x.company_id) for x in matches])
+    for rank, match in enumerate(matches, start=1):
+        company = companies.get(int(match.company_id))
+        if company is None or company.id not in allowed:
+            continue
+        item = _item(session, match, rank, company=company)
+        if boosting:
+            applied = boosts.get(match.company_id, 0.0) > 0
+            item.components[EVENT_REGION] = 1.0 if applied else 0.0
+            item.weights[EVENT_REGION] = float(boost)
+            item.score = float(min(1.0, max(0.0, item.score + (boost if applied else 0.0))))
+        result.items.append(item)
+    return result
+
+
+def _scores(m: matching.Matcher, key: str, mask: np.ndarray, positions: np.ndarray,
+            company_ids: list[int]) -> np.ndarray:
+    """Blended scores of the allowed companies, in the order of ``positions``."""
+    if hasattr(m, "score_companies"):
+        return np.asarray(m.score_companies(key, mask=mask), dtype=float)
+    ranked = m.rank_companies(key, top_k=len(positions), mask=mask)
+    by_id = {x.company_id: x.score for x in ranked}
+    return np.array([by_id.get(str(company_ids[p]), 0.0) for p in positions], dtype=float)
+
+
+def _explain(m: matching.Matcher, key: str, company_key: str, mask: np.ndarray) -> matching.Match:
+    """The pair's explanation with components relative to the same masked candidates."""
+    try:
+        return m.explain(key, company_key, mask=mask)
+    except TypeError:  # a library without the mask argument
+        return m.explain(key, company_key)
+
+
+def _company_counties(session: Session, ids: list[int]) -> dict[int, str | None]:
+    out: dict[int, str | None] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        out.update(session.execute(
+            select(Company.id, Company.county).where(Company.id.in_(chunk))
+        ).tuples().all())
+    return out
+
+
+def _rows_by_id(session: Session, model: type, ids: list[int]) -> dict[int, Any]:
+    if not ids:
+        return {}
+    statement = select(model).where(model.id.in_(ids)).options(selectinload(model.areas))
+    return {row.id: row for row in session.scalars(statement)}
+
+
+def rank_challenges(
+    session: Session, viewer: User | None, company: Company, *, top_k: int = 20
+) -> MatchList:
+    """Recommend open challenges for a company, explained; masked before ranking.
+
+    Only open challenges that ``viewer`` may see (evaluated in SQL) and that may be shown to
+    ``company`` are scored: an unvetted company never gets a vetted-only challenge.
+
+    Args:
+        session: Database session.
+        viewer: The user asking (an SME user of ``company``, or an organiser/admin).
+        company: The company to recommend challenges for.
+        top_k: Number of matches returned.
+
+    Returns:
+        A :class:`MatchList` of challenges, best first.
+    """
+    engine = get_engine()
+    index = engine.index(session)
+    result = MatchList(model_id=engine.encoder.model_id, weights_version=index.weights_version)
+    allowed = allowed_challenge_ids(session, viewer, company)
+    if index.matcher is None or company.id not in index.company_pos:
+        return result
+    mask = _mask(index.challenge_ids, allowed)
+    result.candidates = int(mask.sum())
+    if not result.candidates or top_k <= 0:
+        return result
+    matches = index.matcher.rank_challenges(str(company.id), top_k=top_k, mask=mask)
+    challenges = _rows_by_id(session, Challenge, [int(x.challenge_id) for x in matches])
+    for rank, match in enumerate(matches, start=1):
+        challenge = challenges.get(int(match.challenge_id))
+        if challenge is None or challenge.id not in allowed:
+            continue
+        result.items.append(_item(session, match, rank, challenge=challenge))
+    return result
+
+
+def suggest_areas(session: Session, text: str, top_k: int = 5) -> list[tuple[Area, float]]:
+    """Technology areas a text is most likely about, with scores in [0, 1], best first."""
+    if not (text or "").strip():
+        return []
+    index = get_engine().index(session)
+    matcher = index.matcher or matching.Matcher(encoder=get_engine().encoder, areas=index.areas)
+    suggestions = matcher.suggest_areas(text, top_k=top_k)
+    rows = {a.slug: a for a in session.scalars(select(Area))}
+    return [(rows[slug], float(score)) for slug, score in suggestions if slug in rows]
+
+
+# --------------------------------------------------------------------------- coverage (teams)
+def challenge_area_slugs(session: Session, challenge: Challenge, limit: int = 4) -> list[str]:
+    """The areas a challenge needs: its explicit areas, else the strongest inferred ones."""
+    if challenge.areas:
+        return [a.slug for a in challenge.areas]
+    from matching.matcher import challenge_text
+
+    # The indexed text, so its passage vectors come from the cache.
+    text = challenge_text(challenge_document(challenge))
+    return [a.slug for a, score in suggest_areas(session, text, top_k=limit) if score >= 0.2]
+
+
+def area_coverage(
+    session: Session, company: Company, needed: Sequence[str]
+) -> dict[str, float]:
+    """How well ``company`` covers each needed area, in [0, 1].
+
+    Explicit areas give 1.0; areas reached only through the crosswalk give the library's
+    crosswalk credit; areas inferred from the description give their strength relative to
+    the company's strongest inferred area. The best of the three counts.
+    """
+    engine = get_engine()
+    index = engine.index(session)
+    own = {a.slug for a in company.areas}
+    related = {a.id: set(a.related) for a in index.areas}
+    inferred: dict[str, float] = {}
+    text = (company.description or "").strip()
+    if text and index.areas:
+        matcher = index.matcher or matching.Matcher(encoder=engine.encoder, areas=index.areas)
+        scores = dict(matcher.suggest_areas(text, top_k=len(index.areas)))
+        strongest = max(scores.values(), default=0.0)
+        if strongest > 0:
+            inferred = {slug: score / strongest for slug, score in scores.items()}
+    coverage = {}
+    for slug in needed:
+        value = inferred.get(slug, 0.0)
+        if slug in own:
+            value = 1.0
+        elif own & related.get(slug, set()) or any(slug in related.get(o, ()) for o in own):
+            value = max(value, CROSSWALK_CREDIT)
+        coverage[slug] = round(min(1.0, value), 4)
+    return coverage
+
+
+# --------------------------------------------------------------------------- feedback support
+def judged_scores(
+    session: Session, challenge_ids: Sequence[int], weights: Mapping[str, float] | None = None
+) -> dict[int, list[tuple[int, float]]]:
+    """Scores of every allowed company for each challenge under ``weights``, best first.
+
+    Components come from the fitted index (normalised over all companies, as when weights are
+    fitted); only companies that may see the challenge are scored.
+
+    Args:
+        session: Database session.
+        challenge_ids: Challenges to rank for.
+        weights: Blend weights; ``None`` uses the active weights.
+
+    Returns:
+        ``{challenge_id: [(company_id, score), ...]}``, best first.
+    """
+    index = get_engine().index(session)
+    out: dict[int, list[tuple[int, float]]] = {}
+    if index.matcher is None:
+        return out
+    use = _normalised(weights or index.weights)
+    for challenge_id in challenge_ids:
+        challenge = session.get(Challenge, challenge_id)
+        if challenge is None or challenge_id not in index.challenge_pos:
+            continue
+        allowed = allowed_company_ids(session, challenge)
+        ids = [cid for cid in index.company_ids if cid in allowed]
+        if not ids:
+            out[challenge_id] = []
+            continue
+        X = _pair_components(index.matcher, challenge_id, ids, allowed, index.company_ids)
+        vector = np.array([use.get(name, 0.0) for name in COMPONENT_NAMES])
+        scores = X @ vector
+        order = np.lexsort((np.array(ids), -scores))
+        out[challenge_id] = [(ids[k], float(scores[k])) for k in order]
+    return out
+
+
+def _pair_components(m: matching.Matcher, challenge_id: int, ids: list[int], allowed: set[int],
+                     company_ids: list[int]) -> np.ndarray:
+    """``(len(ids), 5)`` component values (columns in :data:`COMPONENT_NAMES` order)."""
+    if hasattr(m, "components_for_pairs"):
+        return np.asarray(
+            m.components_for_pairs([(str(challenge_id), str(cid)) for cid in ids]), dtype=float
+        )
+    mask = _mask(company_ids, allowed)
+    ranked = {x.company_id: x for x in
+              m.rank_companies(str(challenge_id), top_k=len(ids), mask=mask)}
+    return np.array([[ranked[str(cid)].components.get(name, 0.0) if str(cid) in ranked else 0.0
+                      for name in COMPONENT_NAMES] for cid in ids], dtype=float)
+
+
+def _normalised(weights: Mapping[str, float]) -> dict[str, float]:
+    total = sum(max(0.0, float(v)) for v in weights.values())
+    if total <= 0:
+        return dict(matching.DEFAULT_WEIGHTS)
+    return {k: max(0.0, float(v)) / total for k, v in weights.items()}
+
+
+def fit_weights(
+    session: Session, judgements: Sequence[tuple[int, int, bool]]
+) -> dict[str, float]:
+    """Blend weights learned from ``(challenge_id, company_id, relevant)`` judgements.
+
+    The shared matcher is not changed: a shallow copy learns the weights.
+
+    Raises:
+        ValueError: the judgements do not contain both relevant and non-relevant pairs, or
+            none of the pairs is in the index.
+    """
+    index = get_engine().index(session)
+    if index.matcher is None:
+        raise ValueError("There are no companies to fit weights on.")
+    usable = [
+        (str(ch), str(co), bool(rel)) for ch, co, rel in judgements
+        if ch in index.challenge_pos and co in index.company_pos
+    ]
+    if not usable:
+        raise ValueError("None of the judged pairs exists any more.")
+    clone = copy.copy(index.matcher)
+    clone.fit_weights(usable)
+    return {k: float(v) for k, v in clone.weights_.items()}
+
+
+def accept_suggested_areas(
+    session: Session, user: User, company: Company, accepted: Sequence[str],
+    rejected: Sequence[str] = (),
+) -> list[Area]:
+    """Add the accepted area slugs to the company's areas (unknown slugs are ignored).
+
+    Rejected suggestions change nothing but are noted in the audit trail.
+
+    Returns:
+        The areas newly added.
+    """
+    wanted = [s for s in dict.fromkeys(accepted) if s]
+    rows = list(session.scalars(select(Area).where(Area.slug.in_(wanted)))) if wanted else []
+    have = {a.id for a in company.areas}
+    added = [a for a in rows if a.id not in have]
+    company.areas.extend(added)
+    session.flush()
+    from portal.services import audit
+
+    audit.record(session, "company_areas_accepted", actor=user, target=company,
+                 details={"added": [a.slug for a in added], "rejected": list(rejected)})
+    return added
