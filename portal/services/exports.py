@@ -1,0 +1,295 @@
+"""Pure export writers: plain rows in, bytes out (no ORM, no Flask, no I/O).
+
+The page, the API and the CLI all call these through
+:func:`portal.services.events.build_export`, which loads the rows, checks nothing itself (the
+callers check access) and writes the audit row.
+
+Spreadsheet safety (formula injection): every cell whose text begins with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return gets exactly one leading ``'``; every XLSX cell is written as
+a string. All other text round-trips exactly through CSV. XLSX (XML 1.0) cannot store carriage
+returns or other C0 control characters: there CR/CRLF become LF and the other control characters
+are removed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo
+
+import icalendar
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+LOCAL_TZ = ZoneInfo("Europe/Oslo")
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# XML 1.0 forbids these; openpyxl would raise IllegalCharacterError.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SHEET_ILLEGAL = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MIMETYPE = "text/csv"
+ICS_MIMETYPE = "text/calendar"
+
+MATCH_HEAD = ["Event", "Challenge", "Company", "Organisation number", "County", "Score"]
+MATCH_TAIL = ["Shared areas", "State", "Origin", "Contact person", "Contact email"]
+
+
+@dataclass(frozen=True)
+class ExportStamp:
+    """Who produced an export, from which model, and when (UTC)."""
+
+    model: str
+    weights_version: str
+    generated_at: datetime
+    organiser: str
+    title: str = ""
+
+    def lines(self) -> list[tuple[str, str]]:
+        generated = self.generated_at.astimezone(UTC) if self.generated_at.tzinfo else (
+            self.generated_at.replace(tzinfo=UTC))
+        return [
+            ("Export", self.title),
+            ("Matcher model", self.model),
+            ("Weights version", self.weights_version),
+            ("Generated (UTC)", generated.strftime("%Y-%m-%d %H:%M:%S UTC")),
+            ("Organiser", self.organiser),
+        ]
+
+
+@dataclass(frozen=True)
+class MatchRow:
+    """One challenge-company pair of an event's match list."""
+
+    event: str
+    challenge: str
+    company: str
+    org_number: str
+    county: str
+    score: float
+    components: Mapping[str, float] = field(default_factory=dict)
+    shared_areas: Sequence[str] = ()
+    state: str = ""
+    origin: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """One scheduled meeting. ``starts_at``/``ends_at`` are UTC (aware, or naive UTC)."""
+
+    id: int
+    slot: int
+    table: int
+    starts_at: datetime
+    ends_at: datetime
+    event: str
+    challenge: str
+    company: str
+    owner: str
+    venue: str = ""
+    confirmed: bool = False
+
+
+def safe_cell(value: object) -> str:
+    """Text of a spreadsheet cell, with one ``'`` prepended when it could start a formula."""
+    text = "" if value is None else str(value)
+    if text.startswith(DANGEROUS_PREFIXES):
+        return "'" + text
+    return text
+
+
+def _xlsx_text(value: object) -> str:
+    text = safe_cell(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_ILLEGAL.sub("", text)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _number(value: float) -> str:
+    return f"{value:.4f}"
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _local(moment: datetime, tz: tzinfo) -> datetime:
+    return _utc(moment).astimezone(tz)
+
+
+# Match lists ---------------------------------------------------------------------------------
+
+def component_names(rows: Iterable[MatchRow]) -> list[str]:
+    """Component columns in order of first appearance."""
+    names: dict[str, None] = {}
+    for row in rows:
+        for name in row.components:
+            names.setdefault(name, None)
+    return list(names)
+
+
+def match_table(rows: Sequence[MatchRow]) -> tuple[list[str], list[list[str]]]:
+    """Header and body of the match list, as raw (unguarded) text."""
+    components = component_names(rows)
+    header = [*MATCH_HEAD, *(f"Component: {c}" for c in components), *MATCH_TAIL]
+    body = []
+    for row in rows:
+        body.append([
+            row.event, row.challenge, row.company, row.org_number or "", row.county or "",
+            _number(row.score),
+            *(_number(row.components[c]) if c in row.components else "" for c in components),
+            "; ".join(row.shared_areas), row.state, row.origin, row.contact_name or "",
+            row.contact_email or "",
+        ])
+    return header, body
+
+
+def matches_csv(rows: Sequence[MatchRow], stamp: ExportStamp) -> bytes:
+    """The match list as CSV (UTF-8 with BOM for spreadsheet programs), stamped in leading
+    ``# ...`` comment lines."""
+    buffer = io.StringIO(newline="")
+    for key, value in stamp.lines():
+        buffer.write(f"# {key}: {_one_line(value)}\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    header, body = match_table(rows)
+    writer.writerow(header)
+    for cells in body:
+        writer.writerow([safe_cell(c) for c in cells])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _write_rows(sheet, rows: Iterable[Sequence[object]], *, header: bool = True) -> None:
+    widths: dict[int, int] = {}
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values, start=1):
+            text = _xlsx_text(value)
+            if not text:
+                continue  # an empty cell reads back as empty text
+            cell = sheet.cell(row=r, column=c)
+            cell.value = text
+            cell.data_type = "s"
+            if header and r == 1:
+                cell.font = Font(bold=True)
+            widths[c] = min(60, max(widths.get(c, 8), len(text) + 2))
+    for c, width in widths.items():
+        sheet.column_dimensions[get_column_letter(c)].width = width
+    if header:
+        sheet.freeze_panes = "A2"
+
+
+def _about_sheet(book: Workbook, stamp: ExportStamp) -> None:
+    about = book.create_sheet("About")
+    _write_rows(about, [("Field", "Value"), *stamp.lines()])
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    base = _SHEET_ILLEGAL.sub(" ", name).strip().strip("'") or "Sheet"
+    base = base[:31]
+    title, n = base, 2
+    while title.casefold() in taken:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title.casefold())
+    return title
+
+
+def _to_bytes(book: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def matches_xlsx(rows: Sequence[MatchRow], stamp: ExportStamp) -> bytes:
+    """The match list as XLSX: a "Matches" sheet (all cells strings) and an "About" sheet."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Matches"
+    header, body = match_table(rows)
+    _write_rows(sheet, [header, *body])
+    _about_sheet(book, stamp)
+    return _to_bytes(book)
+
+
+# Schedules -----------------------------------------------------------------------------------
+
+SCHEDULE_HEADER = ["Slot", "Time", "Table", "Challenge", "Challenge owner", "Company", "Confirmed"]
+
+
+def _meeting_cells(meeting: MeetingRow, tz: tzinfo) -> list[str]:
+    start, end = _local(meeting.starts_at, tz), _local(meeting.ends_at, tz)
+    return [
+        str(meeting.slot + 1), f"{start:%H:%M}-{end:%H:%M}", str(meeting.table),
+        meeting.challenge, meeting.owner, meeting.company, "yes" if meeting.confirmed else "no",
+    ]
+
+
+def schedule_xlsx(
+    meetings: Sequence[MeetingRow], stamp: ExportStamp, *, tables: int, tz: tzinfo = LOCAL_TZ
+) -> bytes:
+    """The meeting schedule as XLSX: "All meetings", one sheet per table, one per participant
+    (company and challenge owner), and "About"."""
+    book = Workbook()
+    taken: set[str] = set()
+    ordered = sorted(meetings, key=lambda m: (m.slot, m.table))
+    sheet = book.active
+    sheet.title = _sheet_title("All meetings", taken)
+    _write_rows(sheet, [SCHEDULE_HEADER, *(_meeting_cells(m, tz) for m in ordered)])
+    for table in range(1, tables + 1):
+        mine = [m for m in ordered if m.table == table]
+        sheet = book.create_sheet(_sheet_title(f"Table {table}", taken))
+        _write_rows(sheet, [SCHEDULE_HEADER, *(_meeting_cells(m, tz) for m in mine)])
+    companies: dict[str, list[MeetingRow]] = {}
+    owners: dict[str, list[MeetingRow]] = {}
+    for m in ordered:
+        companies.setdefault(m.company, []).append(m)
+        owners.setdefault(m.owner, []).append(m)
+    for prefix, groups in (("", companies), ("Owner ", owners)):
+        for name, mine in groups.items():
+            sheet = book.create_sheet(_sheet_title(f"{prefix}{name}", taken))
+            _write_rows(sheet, [SCHEDULE_HEADER, *(_meeting_cells(m, tz) for m in mine)])
+    _about_sheet(book, stamp)
+    return _to_bytes(book)
+
+
+# Calendars -----------------------------------------------------------------------------------
+
+def meetings_ics(
+    meetings: Sequence[MeetingRow], stamp: ExportStamp, *, name: str, tz: tzinfo = LOCAL_TZ
+) -> bytes:
+    """An iCalendar file with one VEVENT per meeting (times in UTC), stamped in X-WR-CALDESC
+    and X-PORTAL-* properties."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//SME Challenge Portal//Events//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", _one_line(name))
+    calendar.add("x-wr-caldesc", "; ".join(f"{k}: {_one_line(v)}" for k, v in stamp.lines()))
+    calendar.add("x-portal-model", stamp.model)
+    calendar.add("x-portal-weights-version", stamp.weights_version)
+    calendar.add("x-portal-generated", _utc(stamp.generated_at).strftime("%Y%m%dT%H%M%SZ"))
+    calendar.add("x-portal-organiser", _one_line(stamp.organiser))
+    for meeting in sorted(meetings, key=lambda m: (m.slot, m.table)):
+        event = icalendar.Event()
+        event.add("uid", f"meeting-{meeting.id}@sme-challenge-portal")
+        event.add("dtstamp", _utc(stamp.generated_at))
+        event.add("dtstart", _utc(meeting.starts_at))
+        event.add("dtend", _utc(meeting.ends_at))
+        event.add("summary", _one_line(f"Meeting: {meeting.company} / {meeting.challenge}"))
+        location = f"{meeting.venue}, table {meeting.table}" if meeting.venue else (
+            f"Table {meeting.table}")
+        event.add("location", _one_line(location))
+        event.add("description", (
+            f"{meeting.event}\nChallenge: {meeting.challenge}\nChallenge owner: {meeting.owner}\n"
+            f"Company: {meeting.company}\nSlot {meeting.slot + 1}, table {meeting.table}"
+        ))
+        event.add("status", "CONFIRMED" if meeting.confirmed else "TENTATIVE")
+        calendar.add_component(event)
+    return calendar.to_ical()
