@@ -1,13 +1,19 @@
-"""Styled error pages (JSON under /api/), and 503 for database outages."""
+"""Styled error pages (JSON under /api/), and 503 for database outages.
+
+Every error response carries ``Cache-Control: no-store`` (an error is never worth caching), and
+500/503 responses carry an error id, shown on the page and in the ``X-Error-Id`` header, that is
+logged with the traceback; the traceback itself never reaches the client.
+"""
 
 import logging
 import uuid
 
-from flask import Flask, jsonify, render_template, request
-from sqlalchemy.exc import InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from flask import Flask, g, jsonify, render_template, request
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException, InternalServerError
 
-from portal.extensions import db
+from portal.database import is_outage
+from portal.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +30,17 @@ MESSAGES = {
     500: "Something went wrong on our side.",
     503: "The service is briefly unavailable. Please try again in a moment.",
 }
+# Seconds a client should wait before retrying after a 503 (or a 429 without its own value).
+RETRY_AFTER_SECONDS = 5
+
+# Used when even the error template cannot be rendered (say, the template itself needs data).
+_BARE_PAGE = (
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{status}</title>"
+    "<link rel=\"stylesheet\" href=\"/static/css/portal.css\"></head><body>"
+    "<main class=\"wrap\"><section class=\"error-page\"><p class=\"error-code\">{status}</p>"
+    "<h1>{message}</h1>{error_line}<p><a class=\"button\" href=\"/\">Go to the front page</a>"
+    "</p></section></main></body></html>"
+)
 
 
 def wants_json() -> bool:
@@ -31,6 +48,7 @@ def wants_json() -> bool:
 
 
 def render_error(status: int, message: str | None = None, error_id: str | None = None):
+    """The error page (or JSON body under /api/) for ``status``, as ``(body, status)``."""
     message = message or MESSAGES.get(status, "Error")
     if wants_json():
         body = {"error": {"code": status, "message": message}}
@@ -41,36 +59,98 @@ def render_error(status: int, message: str | None = None, error_id: str | None =
                            error_id=error_id), status
 
 
+def _new_error_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def _headers(error_id: str | None = None, retry_after: int | None = None) -> dict[str, str]:
+    headers = {"Cache-Control": "no-store"}
+    if error_id:
+        headers["X-Error-Id"] = error_id
+    if retry_after is not None:
+        headers["Retry-After"] = str(int(retry_after))
+    return headers
+
+
+def _render_safely(status: int, message: str | None = None, error_id: str | None = None):
+    """``render_error``, falling back to a bare page if rendering fails too."""
+    try:
+        return render_error(status, message, error_id)
+    except Exception:
+        log.exception("error page %s could not be rendered (error id %s)", status, error_id)
+        message = message or MESSAGES.get(status, "Error")
+        if wants_json():
+            body = {"error": {"code": status, "message": message}}
+            if error_id:
+                body["error"]["id"] = error_id
+            return jsonify(body), status
+        error_line = (f"<p class=\"muted\">Error id: <code>{escape(error_id)}</code>.</p>"
+                      if error_id else "")
+        return _BARE_PAGE.format(status=status, message=escape(message),
+                                 error_line=error_line), status
+
+
+def _rollback_quietly() -> None:
+    """Undo the request's unfinished writes; the page may still read (the user, say)."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection may be gone; the caller decides what comes next
+        log.debug("rollback after an error failed", exc_info=True)
+
+
+def _discard_session() -> None:
+    """Roll back and drop the request's session; a broken connection goes back invalidated."""
+    _rollback_quietly()
+    try:
+        db.session.remove()
+    except Exception:
+        log.debug("removing the session after a database error failed", exc_info=True)
+
+
 def _http_error(exc: HTTPException):
-    response = render_error(exc.code or 500, exc.description if exc.code in (400, 409, 422) else None)
-    body, status = response
-    if exc.code == 429 or exc.code == 503:
-        retry_after = getattr(exc, "retry_after", None) or 5
-        return body, status, {"Retry-After": str(int(retry_after))}
-    return body, status
+    if exc.response is not None:
+        return exc.response
+    status = exc.code or 500
+    body, status = _render_safely(status, exc.description if status in (400, 409, 422) else None)
+    retry_after = None
+    if status in (429, 503):
+        retry_after = getattr(exc, "retry_after", None) or RETRY_AFTER_SECONDS
+    return body, status, _headers(retry_after=retry_after)
 
 
 def _database_unavailable(exc: Exception):
-    db.session.rollback()
-    error_id = uuid.uuid4().hex[:12]
+    _discard_session()
+    # The page must not touch the database again: show it as to an anonymous visitor.
+    g._login_user = login_manager.anonymous_user()
+    error_id = _new_error_id()
     log.warning("database unavailable (error id %s): %s", error_id, exc)
-    body, status = render_error(503, error_id=error_id)
-    return body, status, {"Retry-After": "5"}
+    body, status = _render_safely(503, error_id=error_id)
+    return body, status, _headers(error_id, retry_after=RETRY_AFTER_SECONDS)
 
 
-def _unexpected(exc: Exception):
-    if isinstance(exc, HTTPException):
-        return _http_error(exc)
-    db.session.rollback()
-    error_id = uuid.uuid4().hex[:12]
-    log.exception("unhandled error (error id %s)", error_id)
-    return render_error(500, error_id=error_id)
+def _unexpected(exc: BaseException):
+    if is_outage(exc):
+        return _database_unavailable(exc)
+    _rollback_quietly()
+    error_id = _new_error_id()
+    log.error("unhandled error (error id %s)", error_id, exc_info=exc)
+    body, status = _render_safely(500, error_id=error_id)
+    return body, status, _headers(error_id)
+
+
+def _internal_error(exc: InternalServerError):
+    """``abort(500)``, or an exception Flask could only wrap (raised after the view)."""
+    original = exc.original_exception
+    if original is not None:
+        return _unexpected(original)
+    error_id = _new_error_id()
+    log.error("internal error (error id %s): %s", error_id, exc.description)
+    body, status = _render_safely(500, error_id=error_id)
+    return body, status, _headers(error_id)
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(OperationalError, _database_unavailable)
-    app.register_error_handler(InterfaceError, _database_unavailable)
-    app.register_error_handler(ServiceUnavailable, _http_error)
-    app.register_error_handler(InternalServerError, _unexpected)
+    app.register_error_handler(InternalServerError, _internal_error)
+    # Every other exception, database outages included: `_unexpected` sorts them (503 or 500).
     app.register_error_handler(Exception, _unexpected)

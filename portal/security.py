@@ -5,6 +5,7 @@ from datetime import datetime
 from flask import Flask, Response, current_app, request, session
 from flask_login import current_user, logout_user
 
+from portal.config import DEV_ENVIRONMENTS, ConfigError
 from portal.db import db, utcnow
 from portal.extensions import login_manager
 from portal.models import User
@@ -14,6 +15,10 @@ CSP = (
     "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
     "object-src 'none'; frame-ancestors 'none'"
 )
+SECRET_KEY_MIN_LENGTH = 32
+# Fragments of the placeholders people copy from examples; a key containing one is not secret.
+PLACEHOLDER_FRAGMENTS = ("change", "example", "placeholder", "not-for-production", "secret-key",
+                         "your-secret", "insecure", "default")
 
 
 @login_manager.user_loader
@@ -58,6 +63,7 @@ def _security_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if current_app.config["SESSION_COOKIE_SECURE"]:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if request.endpoint != "static" and (
@@ -67,7 +73,34 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+def check_production_config(config: dict) -> None:
+    """Refuse to run in production with a guessable secret key or cookies sent over HTTP.
+
+    ``portal.config`` already refuses a missing or short ``SECRET_KEY`` read from the
+    environment; this also covers keys passed to ``create_app`` directly, placeholders copied
+    from examples, and low-entropy keys such as ``"a" * 32``.
+
+    Raises:
+        ConfigError: the configuration is not fit for production.
+    """
+    if config.get("PORTAL_ENV", "development") in DEV_ENVIRONMENTS:
+        return
+    key = config.get("SECRET_KEY") or ""
+    if not isinstance(key, str | bytes) or len(key) < SECRET_KEY_MIN_LENGTH:
+        raise ConfigError(f"SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} characters "
+                          "in production.")
+    text_key = key.decode("utf-8", "replace") if isinstance(key, bytes) else key
+    if len(set(text_key)) < 10 or any(part in text_key.lower() for part in PLACEHOLDER_FRAGMENTS):
+        raise ConfigError("SECRET_KEY looks like a placeholder; generate one with "
+                          "`python -c 'import secrets; print(secrets.token_hex(32))'`.")
+    if not config.get("SESSION_COOKIE_SECURE"):
+        raise ConfigError("SESSION_COOKIE_SECURE must be on in production (serve over HTTPS).")
+
+
 def init_app(app: Flask) -> None:
+    check_production_config(app.config)
+    # Flask-Login's remember cookie defaults to no SameSite; match the session cookie.
+    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see this page."
     login_manager.login_message_category = "info"

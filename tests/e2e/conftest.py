@@ -1,0 +1,125 @@
+"""Real-browser fixtures: a migrated SQLite portal served on a local port, and Chromium.
+
+The server is a threaded werkzeug server in a background thread, with CSRF on, exactly as a
+browser meets it. Every step of a flow is saved as ``artifacts/e2e/<test>/<nn>-<step>.png``.
+Tests skip when Debian's Chromium (/usr/bin/chromium) is missing.
+"""
+
+import re
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from portal import create_app
+from portal.db import db
+from portal.services import accounts
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PORTS = range(5141, 5150)
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
+ADMIN_EMAIL = "admin@portal.test"
+ADMIN_PASSWORD = "a long admin passphrase"
+
+pytestmark = pytest.mark.e2e
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.e2e)
+            if not CHROMIUM.exists():
+                item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} is not installed "
+                                                        "(apt-get install chromium)"))
+
+
+def _free_port() -> int:
+    for port in PORTS:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    pytest.skip(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
+
+
+@pytest.fixture(scope="session")
+def portal_app(tmp_path_factory):
+    """A freshly migrated SQLite portal with one administrator."""
+    path = tmp_path_factory.mktemp("e2e") / "portal.db"
+    app = create_app({
+        "PORTAL_ENV": "testing",
+        "SECRET_KEY": "e2e-secret-key-not-for-production-0123456789",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "MATCHER_ENCODER": "hashing",
+        "WTF_CSRF_ENABLED": True,
+    })
+    with app.app_context():
+        upgrade()
+        accounts.create_admin(db.session, ADMIN_EMAIL, ADMIN_PASSWORD)
+        db.session.commit()
+        db.session.remove()
+    return app
+
+
+@pytest.fixture(scope="session")
+def base_url(portal_app):
+    """The portal, served by a threaded werkzeug server on a free port in 5141-5149."""
+    port = _free_port()
+    server = make_server("127.0.0.1", port, portal_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Steps:
+    """Numbered screenshots of one test's steps."""
+
+    def __init__(self, page, folder: Path) -> None:
+        self.page = page
+        self.folder = folder
+        self.number = 0
+
+    def shot(self, step: str) -> Path:
+        self.number += 1
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{self.number:02d}-{re.sub(r'[^a-z0-9]+', '-', step.lower())}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """A fresh browser context (no cookies) whose relative URLs go to the portal."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def steps(page, request):
+    folder = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    return Steps(page, folder)
