@@ -20,6 +20,8 @@ from matching.types import Document
 
 METHODS = ("tfidf", "bm25", "embedding", "matcher")
 RUN_DEPTH = 100
+# Zero-shot keeps areas scoring at least this share of the best one (texts often span two).
+ZERO_SHOT_RATIO = 0.5
 
 
 def default_cache_dir() -> Path:
@@ -209,7 +211,3 @@ def evaluate_areas(
         "zero_shot": scores(zero),
         "supervised": scores(sup),
     }
-
-
-# Zero-shot keeps areas scoring at least this share of the best one (texts often span two).
-ZERO_SHOT_RATIO = 0.5
