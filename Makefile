@@ -41,9 +41,11 @@ test: venv
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/bandit -c pyproject.toml -r portal matching -q --severity-level high
 
 bench: venv
 	$(BIN)/python -m matching bench
+	$(BIN)/python -m benchmarks.scheduler --runs 5
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -46,9 +46,9 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.matches.views import bp as matches_bp
     from portal.smes.views import bp as smes_bp
 
-    for blueprint in (
-        main_bp, auth_bp, account_bp, challenges_bp, smes_bp, matches_bp, events_bp, admin_bp, api_bp
-    ):
+    blueprints = (main_bp, auth_bp, account_bp, challenges_bp, smes_bp, matches_bp, events_bp,
+                  admin_bp, api_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
     from portal.cli import init_app as init_cli

@@ -19,7 +19,9 @@ def _secret_key(instance_path: Path, environment: str) -> str:
             raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
         return key
     if environment not in DEV_ENVIRONMENTS:
-        raise ConfigError("SECRET_KEY is not set; the portal refuses to run in production without it.")
+        raise ConfigError(
+            "SECRET_KEY is not set; the portal refuses to run in production without it."
+        )
     # A per-checkout development key: never in the repository, stable across restarts.
     key_file = instance_path / "dev-secret-key"
     if not key_file.exists():

@@ -10,4 +10,4 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
-__all__ = ["db", "migrate", "login_manager", "csrf"]
+__all__ = ["csrf", "db", "login_manager", "migrate"]

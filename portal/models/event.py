@@ -185,7 +185,8 @@ class Notification(Base):
 
 
 class OutboxMessage(Base):
-    """An e-mail the portal composed; sent through SMTP when configured, else shown to organisers."""
+    """An e-mail the portal composed: sent through SMTP when configured, else shown to
+    organisers on the event's outbox page."""
 
     __tablename__ = "outbox_messages"
 
