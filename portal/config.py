@@ -72,4 +72,6 @@ def load_config(instance_path: Path) -> dict:
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
         "SMTP_SENDER": os.environ.get("SMTP_SENDER", "portal@localhost"),
         "PAGE_SIZE": 20,
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
+        "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", 0)),
     }
