@@ -34,7 +34,8 @@ run: seed
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 serve: migrate
-	PORTAL_ENV=$${PORTAL_ENV:-production} $(BIN)/gunicorn --config gunicorn.conf.py "app:app"
+	PORTAL_ENV=$${PORTAL_ENV:-production} BIND=$${BIND:-$(HOST):$(PORT)} \
+		$(BIN)/gunicorn --config gunicorn.conf.py "app:app"
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
