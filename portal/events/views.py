@@ -69,6 +69,20 @@ def _managed(event_id: int):
 def _back(event_id: int, endpoint: str = "events.detail"):
     return redirect(url_for(endpoint, event_id=event_id))
 
+def _apply(action, success: str) -> bool:
+    """Run one service call: commit and flash ``success``, or roll back and flash the rule it
+    broke."""
+    try:
+        action()
+    except EventError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
+
+
 
 def _send(export: service.ExportFile):
     from io import BytesIO
@@ -157,14 +171,8 @@ def change_status(event_id: int):
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        service.set_status(db.session, event, form.status.data, _user())
-    except EventError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(f"The event is now {label(event.status).lower()}.", "success")
+    _apply(lambda: service.set_status(db.session, event, form.status.data, _user()),
+           f"The event is now {label(form.status.data).lower()}.")
     return _back(event.id)
 
 
@@ -220,16 +228,10 @@ def register(event_id: int):
         for errors in form.errors.values():
             flash(" ".join(errors), "error")
         return _back(event.id)
-    try:
-        service.register_company(db.session, event, company, _user(),
-                                 available_from=form.available_from.data,
-                                 available_until=form.available_until.data)
-    except EventError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(f"{company.name} is registered for {event.name}.", "success")
+    _apply(lambda: service.register_company(db.session, event, company, _user(),
+                                            available_from=form.available_from.data,
+                                            available_until=form.available_until.data),
+           f"{company.name} is registered for {event.name}.")
     return _back(event.id)
 
 
@@ -242,14 +244,8 @@ def withdraw(event_id: int):
         abort(403)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    try:
-        service.withdraw_company(db.session, event, company, _user())
-    except EventError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash("Your registration is withdrawn and your meetings are cancelled.", "success")
+    _apply(lambda: service.withdraw_company(db.session, event, company, _user()),
+           "Your registration is withdrawn and your meetings are cancelled.")
     return _back(event.id)
 
 
@@ -352,16 +348,9 @@ def respond(event_id: int, pair_id: int):
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        service.respond_to_invitation(db.session, event, pair, _user(),
-                                      accept=form.decision.data == "accept")
-    except EventError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash("Invitation accepted: you are registered." if form.decision.data == "accept"
-              else "Invitation declined.", "success")
+    accept = form.decision.data == "accept"
+    _apply(lambda: service.respond_to_invitation(db.session, event, pair, _user(), accept=accept),
+           "Invitation accepted: you are registered." if accept else "Invitation declined.")
     return _back(event.id)
 
 
@@ -375,14 +364,8 @@ def request_meeting(event_id: int):
     if not form.validate_on_submit():
         flash("Choose a challenge you have not asked about yet.", "error")
         return _back(event.id)
-    try:
-        service.request_meeting(db.session, event, form.challenge_id.data, _user())
-    except EventError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash("Meeting requested; the challenge owner will answer.", "success")
+    _apply(lambda: service.request_meeting(db.session, event, form.challenge_id.data, _user()),
+           "Meeting requested; the challenge owner will answer.")
     return _back(event.id)
 
 
@@ -394,15 +377,9 @@ def decide(event_id: int, pair_id: int):
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        service.decide_request(db.session, event, pair, _user(),
-                               accept=form.decision.data == "accept")
-    except EventError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash("Request answered.", "success")
+    _apply(lambda: service.decide_request(db.session, event, pair, _user(),
+                                          accept=form.decision.data == "accept"),
+           "Request answered.")
     return _back(event.id)
 
 
@@ -502,13 +479,8 @@ def rate(event_id: int, meeting_id: int):
     form = RatingForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        service.rate_meeting(db.session, event, meeting_id, _user(), form.outcome.data)
-    except EventError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash("Thank you: your rating helps the matchmaking learn.", "success")
+    _apply(lambda: service.rate_meeting(db.session, event, meeting_id, _user(),
+                                        form.outcome.data),
+           "Thank you: your rating helps the matchmaking learn.")
     return _back(event.id)
 
