@@ -4,11 +4,25 @@ from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from portal.config import load_config
+from portal.db import MAX_ID
 from portal.extensions import csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in routes, which always name ids.
+
+    A number too large for an id column names no row: it becomes 0 (never an id), so the view
+    answers 404 as for any unknown id instead of the database rejecting the value (a 500).
+    """
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= MAX_ID else 0
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -22,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
+    app.url_map.converters["int"] = IdConverter
     if app.config["PROXY_HOPS"]:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -23,6 +23,10 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
+# Ids are 32-bit INTEGER columns; a larger number can never name a row.
+MAX_ID = 2**31 - 1
+
+
 def utcnow() -> datetime:
     """Naive UTC timestamp; every datetime column in the portal stores UTC."""
     return datetime.now(UTC).replace(tzinfo=None)

@@ -51,6 +51,9 @@ def _authenticate() -> None:
             api_abort(401, "Send 'Authorization: Bearer <token>'.",
                       headers={"WWW-Authenticate": 'Bearer realm="api"'})
         user = _authenticate_token(raw.strip())
+        # Commit the last-used stamp now: left pending, it would be lost with a read-only
+        # request's rollback, and on SQLite it would hold the write lock for the whole request.
+        db.session.commit()
         if user is None:
             api_abort(401, "The API token is invalid or has been revoked.",
                       headers={"WWW-Authenticate": 'Bearer realm="api", error="invalid_token"'})
@@ -70,11 +73,8 @@ def _authenticate() -> None:
 
 
 @bp.after_request
-def _persist_token_use(response):
+def _forget_token_user(response):
     if g.get("api_auth") == "token":
-        # authenticate_token() stamps last_used_at; keep it even on read-only calls.
-        if response.status_code < 500 and db.session.dirty:
-            db.session.commit()
         g.pop("_login_user", None)
     return response
 

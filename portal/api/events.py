@@ -17,7 +17,7 @@ def _user():
     return require_user()
 
 
-def _event_json(event) -> dict:
+def _event_json(event, user) -> dict:
     return {
         "id": event.id,
         "name": event.name,
@@ -31,7 +31,7 @@ def _event_json(event) -> dict:
         "tables": event.tables,
         "regional_boost": event.regional_boost,
         "status": event.status,
-        "challenges": len(event.event_challenges),
+        "challenges": service.visible_challenge_count(user, event),
     }
 
 
@@ -43,7 +43,8 @@ def _send(export: service.ExportFile):
 @bp.get("/events")
 @authenticated
 def list_events():
-    return {"items": [_event_json(e) for e in service.visible_events(db.session, _user())]}
+    user = _user()
+    return {"items": [_event_json(e, user) for e in service.visible_events(db.session, user)]}
 
 
 @bp.get("/events/<int:event_id>/matches")

@@ -96,8 +96,11 @@ def _send(export: service.ExportFile):
 @bp.get("/")
 @login_required
 def index():
-    events = service.visible_events(db.session, _user())
+    user = _user()
+    events = service.visible_events(db.session, user)
     return render_template("events/index.html", events=events,
+                           challenge_counts={e.id: service.visible_challenge_count(user, e)
+                                             for e in events},
                            can_create=service.can_organise(current_user))
 
 
@@ -431,7 +434,7 @@ def agenda(event_id: int):
     event = service.get_event_for(db.session, _user(), event_id)
     scope = service.calendar_scope(db.session, _user(), event, request.args.get("company"),
                                    request.args.get("owner"))
-    meetings = service.event_meetings(db.session, event, **scope)
+    meetings = service.event_meetings(db.session, event, viewer=_user(), **scope)
     return render_template("events/agenda.html", event=event, meetings=meetings,
                            scope=scope, local_time=service.local_time,
                            tables=range(1, event.tables + 1))

@@ -19,6 +19,7 @@ from sqlalchemy import and_, delete, false, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
+from portal.db import MAX_ID
 from portal.models import (
     Challenge,
     Company,
@@ -750,10 +751,16 @@ def confirm_schedule(session: Session, event: Event, actor: User) -> int:
     return len(meetings)
 
 
+def visible_challenge_count(user: User | None, event: Event) -> int:
+    """How many of the event's challenges ``user`` may see (never a count of hidden ones)."""
+    return sum(can_see_challenge(user, link.challenge) for link in event.event_challenges)
+
+
 def event_meetings(session: Session, event: Event, *, company_id: int | None = None,
-                   unit: str | None = None) -> list[Meeting]:
+                   unit: str | None = None, viewer: User | None = None) -> list[Meeting]:
     """The event's meetings in slot/table order, optionally those of one company or one unit
-    (a challenge owner)."""
+    (a challenge owner), and only those about challenges ``viewer`` may see (when given): a
+    company whose vetting was revoked no longer reads a vetted-only challenge in its agenda."""
     statement = (select(Meeting).join(EventPair).join(Challenge)
                  .where(Meeting.event_id == event.id)
                  .options(selectinload(Meeting.pair).selectinload(EventPair.company),
@@ -763,7 +770,10 @@ def event_meetings(session: Session, event: Event, *, company_id: int | None = N
         statement = statement.where(EventPair.company_id == company_id)
     if unit is not None:
         statement = statement.where(Challenge.unit == unit)
-    return list(session.scalars(statement))
+    meetings = list(session.scalars(statement))
+    if viewer is not None:
+        meetings = [m for m in meetings if can_see_challenge(viewer, m.pair.challenge)]
+    return meetings
 
 
 @dataclass
@@ -990,7 +1000,7 @@ def build_export(session: Session, event: Event, kind: str, fmt: str, actor: Use
                             f"{base}-schedule.xlsx", exports.XLSX_MIMETYPE, len(meetings))
     elif kind == "calendar" and fmt == "ics":
         meetings = meeting_rows(event, event_meetings(session, event, company_id=company_id,
-                                                      unit=unit))
+                                                      unit=unit, viewer=actor))
         who = ""
         if company_id is not None:
             company = session.get(Company, company_id)
@@ -1021,7 +1031,7 @@ def calendar_scope(session: Session, user: User, event: Event, company_arg: str 
     """
     manage = can_manage_event(user, event)
     if company_arg:
-        if not company_arg.isdigit():
+        if not company_arg.isdigit() or int(company_arg) > MAX_ID:
             abort(404)
         company_id = int(company_arg)
         own = user_company(user)
