@@ -1,0 +1,52 @@
+"""CSRF on every state-changing route, and no route that changes the audit trail."""
+
+import re
+
+import pytest
+
+from portal.models.enums import Role
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@pytest.fixture
+def app_config():
+    return {"WTF_CSRF_ENABLED": True}
+
+
+def _unsafe_rules(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted((rule.methods or set()) & UNSAFE):
+            yield rule, method
+
+
+def _url(rule) -> str:
+    # Ids need not exist: CSRF is checked before any view code runs.
+    return re.sub(r"<(?:int:)?[^>]+>", "1", rule.rule)
+
+
+def test_every_state_changing_route_refuses_a_missing_csrf_token(app, make_user, login):
+    admin = make_user(Role.ADMIN)
+    client = login(admin)
+    checked = 0
+    for rule, method in _unsafe_rules(app):
+        response = client.open(_url(rule), method=method, data={"anything": "1"})
+        assert response.status_code == 400, (method, rule.rule, response.status_code)
+        checked += 1
+    assert checked > 30  # the sweep really covered the portal's forms and API writes
+
+
+def test_cookie_authenticated_api_writes_refuse_a_missing_csrf_token(app, make_user, login):
+    military = make_user(Role.MILITARY)
+    client = login(military)
+    response = client.post("/api/v1/challenges", json={"title": "T", "problem": "P" * 30,
+                                                       "visibility": "public"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == 400
+
+
+def test_no_route_changes_the_audit_trail(app):
+    audit_rules = [rule for rule in app.url_map.iter_rules() if "audit" in rule.rule]
+    assert audit_rules, "the audit log page exists"
+    for rule in audit_rules:
+        assert not (rule.methods or set()) & UNSAFE, rule.rule
