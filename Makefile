@@ -14,7 +14,7 @@ export TRANSFORMERS_OFFLINE := 1
 WHEELS := $(wildcard /opt/wheels)
 PIP_FLAGS := $(if $(WHEELS),--find-links $(WHEELS),)
 
-.PHONY: venv run serve test lint bench migrate seed loadtest clean
+.PHONY: venv run serve test lint audit bench migrate seed loadtest clean
 
 venv: $(STAMP)
 
@@ -43,6 +43,10 @@ test: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/bandit -c pyproject.toml -r portal matching -q --severity-level high
+
+# Needs PyPI's JSON API or OSV; run where the advisory databases are reachable.
+audit: venv
+	$(BIN)/pip-audit --strict --progress-spinner off
 
 bench: venv
 	$(BIN)/python -m matching bench
