@@ -47,14 +47,6 @@ from portal.services.interests import (
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
 
 
-@bp.before_request
-def _pending_users_wait():
-    # Unapproved accounts may only see the pending page, their account and logout.
-    if current_user.is_authenticated and not current_user.is_approved:
-        return redirect(url_for("main.pending"))
-    return None
-
-
 def _viewer() -> User | None:
     return current_user._get_current_object() if current_user.is_authenticated else None
 

@@ -39,14 +39,6 @@ from portal.services.events import EventError
 bp = Blueprint("events", __name__, url_prefix="/events")
 
 
-@bp.before_request
-def _pending_users_wait():
-    # Unapproved accounts may only see the pending page, their account and logout.
-    if current_user.is_authenticated and not current_user.is_approved:
-        return redirect(url_for("main.pending"))
-    return None
-
-
 def _user() -> User:
     return current_user._get_current_object()
 

@@ -24,14 +24,6 @@ PAGE_TOP_K = 20
 SUGGESTIONS = 6
 
 
-@bp.before_request
-def _pending_users_wait():
-    # Unapproved accounts may only see the pending page, their account and logout.
-    if current_user.is_authenticated and not current_user.is_approved:
-        return redirect(url_for("main.pending"))
-    return None
-
-
 @bp.app_template_filter("highlight_terms")
 def highlight_terms(text: str | None, terms) -> Markup:
     """Escape ``text``, then wrap whole-word occurrences of ``terms`` in ``<mark>``.

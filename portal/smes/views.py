@@ -29,9 +29,8 @@ DUPLICATE_ORG_NUMBER = ("A profile with this organisation number is already regi
 
 @bp.before_request
 @login_required
-def _approved_users_only():
-    if not current_user.is_approved:
-        return redirect(url_for("main.pending"))
+def _login_first():
+    # Every company page is the user's own company; the pending gate (auth) runs before this.
     return None
 
 
