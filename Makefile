@@ -52,5 +52,11 @@ bench: venv
 	$(BIN)/python -m matching bench
 	$(BIN)/python -m benchmarks.scheduler --runs 5
 
+# 10,000 companies and 1,000 challenges on PostgreSQL (DATABASE_URL, default a local
+# portal_loadtest database), production server, 20 users for 60 s; writes docs/benchmarks.md.
+loadtest: venv
+	$(BIN)/python -m pip install --quiet $(PIP_FLAGS) -r requirements-load.txt
+	$(BIN)/python loadtest/run.py $(LOADTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache

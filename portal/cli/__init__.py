@@ -4,8 +4,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from portal.cli import accounts, demo, events, matching, operations
+    from portal.cli import accounts, demo, events, matching, operations, synthetic
 
-    for module in (accounts, demo, matching, events, operations):
+    for module in (accounts, demo, matching, events, operations, synthetic):
         for command in module.COMMANDS:
             app.cli.add_command(command)

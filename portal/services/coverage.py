@@ -87,19 +87,20 @@ def coverage_gaps(session: Session, viewer: User, *, threshold: float = DEFAULT_
     The bridge masks companies that may not see each challenge before ranking, so a vetted-only
     challenge counts only verified companies.
     """
-    from portal.services.matching import rank_companies
+    from portal.services.matching import best_companies
 
     challenges = session.scalars(
         visible_challenges(viewer).where(Challenge.status == ChallengeStatus.OPEN)
         .order_by(Challenge.created_at.desc(), Challenge.id.desc()).limit(limit)).all()
+    # One scoring pass per challenge and one query for all best companies (not a full,
+    # explained ranking and two queries per challenge).
+    best = best_companies(session, challenges)
     gaps = []
     for challenge in challenges:
-        ranked = rank_companies(session, viewer, challenge, top_k=1)
-        best = ranked.items[0] if ranked.items else None
-        if best is None or best.score < threshold:
-            gaps.append(Gap(challenge=challenge, best_score=best.score if best else None,
-                            best_company=best.company if best else None,
-                            candidates=ranked.candidates))
+        score, company, candidates = best[challenge.id]
+        if company is None or score is None or score < threshold:
+            gaps.append(Gap(challenge=challenge, best_score=score if company else None,
+                            best_company=company, candidates=candidates))
     gaps.sort(key=lambda g: (g.best_score if g.best_score is not None else -1.0))
     return gaps
 

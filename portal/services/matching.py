@@ -14,8 +14,13 @@ encodes only text it has never seen.
 from __future__ import annotations
 
 import copy
+import ctypes
+import ctypes.util
+import hashlib
+import itertools
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -24,10 +29,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from flask import current_app
-from sqlalchemy import func, insert, select
+from flask import current_app, g, has_request_context
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import ORMExecuteState, Session, selectinload
 
 import matching
 from portal.models import (
@@ -59,6 +64,32 @@ _IN_CHUNK = 500
 COVERAGE_WELL = 0.6
 # Credit for an area reached only through the crosswalk: related, not the same (as the library).
 CROSSWALK_CREDIT = float(getattr(getattr(matching, "taxonomy", None), "CROSSWALK_CREDIT", 0.5))
+# Per-index memo of derived results (area scores of texts, visibility masks); cleared when full.
+_MEMO_LIMIT = 20_000
+_MASK_MEMO_LIMIT = 64
+# Explained top-k rankings remembered per index (about 20 kB each).
+_RANKING_MEMO_LIMIT = 1000
+
+
+# --------------------------------------------------------------------------- write generation
+# Bumped by every ORM flush and every write statement run through a session, in any thread. A
+# request remembers the data fingerprint together with the generation it saw, so the index's
+# freshness is checked once per request (one query) unless the request itself writes.
+_write_generation = itertools.count(1)
+_generation = [0]
+
+
+def _bump_generation(*_args: Any) -> None:
+    _generation[0] = next(_write_generation)
+
+
+def _bump_on_write(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        _bump_generation()
+
+
+event.listen(Session, "after_flush", _bump_generation)
+event.listen(Session, "do_orm_execute", _bump_on_write)
 
 
 # --------------------------------------------------------------------------- embedding cache
@@ -210,6 +241,16 @@ class _Index:
     weights_version: str
     weights: dict[str, float]
     areas: list[matching.Area]
+    # Results derived from this index's data only (valid as long as the index is current).
+    memo: dict[Any, Any] = field(default_factory=dict)
+    masks: dict[Any, tuple[np.ndarray, frozenset[int]]] = field(default_factory=dict)
+    rankings: dict[Any, list[matching.Match]] = field(default_factory=dict)
+
+    def remember(self, store: dict, key: Any, value: Any, limit: int = _MEMO_LIMIT) -> Any:
+        if len(store) >= limit:
+            store.clear()
+        store[key] = value
+        return value
 
 
 # --------------------------------------------------------------------------- engine
@@ -228,6 +269,14 @@ class MatchingEngine:
         self._encoder: Any = None
         self._index: _Index | None = None
         self.builds = 0
+        # How long a data fingerprint read by this process is trusted when this process has
+        # not written since: other processes' edits show up within this many seconds. 0 checks
+        # on every request (development and tests); production defaults to 2 s.
+        default_ttl = "2" if self.config.get("PORTAL_ENV") == "production" else "0"
+        self.freshness_seconds = float(self.config.get(
+            "MATCHER_FRESHNESS_SECONDS",
+            os.environ.get("MATCHER_FRESHNESS_SECONDS", default_ttl)))
+        self._shared_fingerprint: tuple[int, float, tuple] | None = None
 
     @property
     def encoder(self) -> Any:
@@ -251,12 +300,22 @@ class MatchingEngine:
         )
 
     def index(self, session: Session, *, force: bool = False, progress: bool = False) -> _Index:
-        """The fitted index, rebuilt first when the data changed (or ``force``)."""
-        fingerprint = data_fingerprint(session)
+        """The fitted index, rebuilt first when the data changed (or ``force``).
+
+        The freshness check is one aggregate query, made once per request (see
+        :func:`request_fingerprint`). Only one thread rebuilds: while it does, other threads
+        of the process keep using the previous index (never a second, parallel rebuild), and
+        only a process without any index yet waits for the first build.
+        """
+        fingerprint = request_fingerprint(session)
         current = self._index
         if not force and current is not None and current.fingerprint == fingerprint:
             return current
-        with self.lock:
+        if not force and current is not None and not self.lock.acquire(blocking=False):
+            return current  # another thread is rebuilding: serve the previous index meanwhile
+        if force or current is None:
+            self.lock.acquire()
+        try:
             current = self._index
             if not force and current is not None and current.fingerprint == fingerprint:
                 return current
@@ -268,19 +327,18 @@ class MatchingEngine:
             finally:
                 encoder.show_progress = previous_progress
             self.builds += 1
+            _release_free_memory()
             return self._index
+        finally:
+            self.lock.release()
 
     def _build(self, session: Session, fingerprint: tuple) -> _Index:
         areas = load_areas(session)
         version, weights = active_weights(session)
-        companies = session.scalars(
-            select(Company).options(selectinload(Company.areas)).order_by(Company.id)
-        ).all()
-        challenges = session.scalars(
-            select(Challenge).options(selectinload(Challenge.areas)).order_by(Challenge.id)
-        ).all()
-        company_docs = [company_document(c) for c in companies]
-        challenge_docs = [challenge_document(c) for c in challenges]
+        # Plain column rows, not ORM objects: 10,000 companies load in a fraction of the time
+        # and memory, and the documents are the same as company_document()/challenge_document().
+        company_docs = _company_documents(session)
+        challenge_docs = _challenge_documents(session)
         matcher: matching.Matcher | None = None
         if company_docs:
             try:
@@ -291,8 +349,8 @@ class MatchingEngine:
                 # e.g. every company text is empty: nothing can be ranked yet.
                 log.warning("matcher not fitted: %s", exc)
                 matcher = None
-        company_ids = [c.id for c in companies] if matcher is not None else []
-        challenge_ids = [c.id for c in challenges] if matcher is not None else []
+        company_ids = [int(d.id) for d in company_docs] if matcher is not None else []
+        challenge_ids = [int(d.id) for d in challenge_docs] if matcher is not None else []
         return _Index(
             fingerprint=fingerprint,
             matcher=matcher,
@@ -359,6 +417,56 @@ def challenge_document(challenge: Challenge) -> matching.Document:
     )
 
 
+def _area_slugs_by_owner(session: Session, link_table, owner_column: str) -> dict[int, list[str]]:
+    """``{owner id: [area slug, ...]}`` in the taxonomy's order (as the ORM relationship)."""
+    owner = link_table.c[owner_column]
+    rows = session.execute(
+        select(owner, Area.slug).join(Area, Area.id == link_table.c.area_id)
+        .order_by(owner, Area.position, Area.id)
+    )
+    out: dict[int, list[str]] = {}
+    for owner_id, slug in rows:
+        out.setdefault(owner_id, []).append(slug)
+    return out
+
+
+def _company_documents(session: Session) -> list[matching.Document]:
+    """Every company as :func:`company_document` makes it, read as plain rows."""
+    slugs = _area_slugs_by_owner(session, company_areas, "company_id")
+    rows = session.execute(
+        select(Company.id, Company.name, Company.description, Company.trl, Company.county)
+        .order_by(Company.id)
+    )
+    return [
+        matching.Document(
+            id=str(cid), text=(description or "").strip() or name, title=name,
+            areas=tuple(slugs.get(cid, ())), trl=(trl, trl) if trl else None,
+            region=county or None,
+        )
+        for cid, name, description, trl, county in rows
+    ]
+
+
+def _challenge_documents(session: Session) -> list[matching.Document]:
+    """Every challenge as :func:`challenge_document` makes it, read as plain rows."""
+    slugs = _area_slugs_by_owner(session, challenge_areas, "challenge_id")
+    rows = session.execute(
+        select(Challenge.id, Challenge.title, Challenge.problem, Challenge.context,
+               Challenge.effect, Challenge.trl_min, Challenge.trl_max, Challenge.county)
+        .order_by(Challenge.id)
+    )
+    docs = []
+    for cid, title, problem, context, effect, trl_min, trl_max, county in rows:
+        trl = None
+        if trl_min is not None or trl_max is not None:
+            trl = (trl_min or 1, trl_max or 9)
+        docs.append(matching.Document(
+            id=str(cid), text="\n".join(p for p in (problem, context, effect) if p),
+            title=title, areas=tuple(slugs.get(cid, ())), trl=trl, region=county or None,
+        ))
+    return docs
+
+
 def load_areas(session: Session) -> list[matching.Area]:
     """The portal's taxonomy (admins may extend it) as matcher areas, crosswalk included."""
     rows = session.scalars(select(Area).order_by(Area.position, Area.id)).all()
@@ -396,37 +504,74 @@ def active_weights(session: Session) -> tuple[str, dict[str, float] | None]:
 
 
 def data_fingerprint(session: Session) -> tuple:
-    """A cheap summary that changes whenever the matcher's inputs change.
+    """A cheap summary that changes whenever the matcher's inputs change (one query).
 
     Counts, newest ids and ``max(updated_at)`` of companies and challenges catch inserts,
     deletes and edits; counts and id sums of the area links catch tag changes (which do not
-    touch ``updated_at``); the taxonomy size and the active weights version complete it.
+    touch ``updated_at``); the taxonomy size and the active weights version complete it. All
+    parts are scalar subqueries of one statement: one round trip to the database.
     """
-    company = session.execute(
-        select(func.count(Company.id), func.max(Company.id), func.max(Company.updated_at))
-    ).one()
-    challenge = session.execute(
-        select(func.count(Challenge.id), func.max(Challenge.id), func.max(Challenge.updated_at))
-    ).one()
-    co_areas = session.execute(
-        select(func.count(), func.sum(company_areas.c.company_id * 97 + company_areas.c.area_id))
-        .select_from(company_areas)
-    ).one()
-    ch_areas = session.execute(
-        select(func.count(),
-               func.sum(challenge_areas.c.challenge_id * 97 + challenge_areas.c.area_id))
-        .select_from(challenge_areas)
-    ).one()
-    taxonomy = session.execute(select(func.count(Area.id), func.max(Area.id))).one()
-    links = session.scalar(select(func.count()).select_from(area_links))
-    version = session.scalar(
+    def sub(*columns, table=None, where=None):
+        statement = select(*columns)
+        if table is not None:
+            statement = statement.select_from(table)
+        if where is not None:
+            statement = statement.where(where)
+        return statement.scalar_subquery()
+
+    parts = (
+        sub(func.count(Company.id)), sub(func.max(Company.id)), sub(func.max(Company.updated_at)),
+        sub(func.count(Challenge.id)), sub(func.max(Challenge.id)),
+        sub(func.max(Challenge.updated_at)),
+        sub(func.count(), table=company_areas),
+        sub(func.sum(company_areas.c.company_id * 97 + company_areas.c.area_id)),
+        sub(func.count(), table=challenge_areas),
+        sub(func.sum(challenge_areas.c.challenge_id * 97 + challenge_areas.c.area_id)),
+        sub(func.count(Area.id)), sub(func.max(Area.id)),
+        sub(func.count(), table=area_links),
         select(MatcherWeights.version).where(MatcherWeights.active.is_(True))
-        .order_by(MatcherWeights.id.desc()).limit(1)
+        .order_by(MatcherWeights.id.desc()).limit(1).scalar_subquery(),
     )
-    return (
-        tuple(company), tuple(challenge), tuple(co_areas), tuple(ch_areas), tuple(taxonomy),
-        links, version or DEFAULT_VERSION,
-    )
+    row = tuple(session.execute(select(*parts)).one())
+    return (row[0:3], row[3:6], row[6:8], row[8:10], row[10:12], row[12],
+            row[13] or DEFAULT_VERSION)
+
+
+def request_fingerprint(session: Session) -> tuple:
+    """:func:`data_fingerprint`, computed at most once per request unless the request writes.
+
+    With ``MATCHER_FRESHNESS_SECONDS`` > 0 (production: 2 s) a fingerprint is also shared by
+    the process's requests for that long, as long as nothing in this process wrote since; a
+    write here is seen at once, another worker's within the interval. Outside a request (CLI,
+    tests calling services) it is computed every time.
+    """
+    if not has_request_context():
+        return data_fingerprint(session)
+    generation = _generation[0]
+    memo = g.get("_matching_fingerprint")
+    if memo is not None and memo[0] is session and memo[1] == generation:
+        return memo[2]
+    engine = get_engine()
+    shared = engine._shared_fingerprint
+    now = time.monotonic()
+    if (engine.freshness_seconds > 0 and shared is not None and shared[0] == generation
+            and now - shared[1] < engine.freshness_seconds):
+        fingerprint = shared[2]
+    else:
+        fingerprint = data_fingerprint(session)
+        engine._shared_fingerprint = (generation, now, fingerprint)
+    g._matching_fingerprint = (session, generation, fingerprint)
+    return fingerprint
+
+
+def _release_free_memory() -> None:
+    """Give the heap freed by an index build back to the OS (glibc keeps it otherwise, and
+    each worker's resident size would carry the build's temporary peak)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 # --------------------------------------------------------------------------- public services
@@ -535,6 +680,36 @@ def _mask(ids: Sequence[int], allowed: set[int]) -> np.ndarray:
     return np.fromiter((i in allowed for i in ids), dtype=bool, count=len(ids))
 
 
+def _company_mask(
+    session: Session,
+    index: _Index,
+    challenge: Challenge,
+    *,
+    county: str | None = None,
+    min_trl: int | None = None,
+    vetted_only: bool = False,
+) -> tuple[np.ndarray, frozenset[int]]:
+    """The mask over ``index.company_ids`` of the companies that may see ``challenge`` and
+    pass the filters, and their ids.
+
+    Which companies pass depends only on the challenge's visibility, the filters and company
+    columns covered by the index's fingerprint, so it is remembered per index. A remembered
+    mask is used only while the index matches the database (never from a stale index that
+    another thread is replacing). The vetted-only rule is a security rule, so it is always
+    evaluated in SQL (a revoked clearance counts at once); it selects few companies.
+    """
+    key = (challenge.visibility == "vetted", county, min_trl, bool(vetted_only))
+    current = not key[0] and index.fingerprint == request_fingerprint(session)
+    if current and key in index.masks:
+        return index.masks[key]
+    allowed = frozenset(allowed_company_ids(
+        session, challenge, county=county, min_trl=min_trl, vetted_only=vetted_only))
+    value = (_mask(index.company_ids, allowed), allowed)
+    if current:
+        index.remember(index.masks, key, value, limit=_MASK_MEMO_LIMIT)
+    return value
+
+
 def _areas_by_slug(session: Session, slugs: Sequence[str]) -> list[Area]:
     if not slugs:
         return []
@@ -542,12 +717,23 @@ def _areas_by_slug(session: Session, slugs: Sequence[str]) -> list[Area]:
     return [rows[s] for s in slugs if s in rows]
 
 
-def _item(session: Session, match: matching.Match, rank: int, **row: Any) -> MatchItem:
+def _area_rows(session: Session, matches: Sequence[matching.Match]) -> dict[str, Area]:
+    """The shared areas of all ``matches`` in one query (not one per match)."""
+    slugs = sorted({slug for m in matches for slug in m.shared_areas})
+    if not slugs:
+        return {}
+    return {a.slug: a for a in session.scalars(select(Area).where(Area.slug.in_(slugs)))}
+
+
+def _item(session: Session, match: matching.Match, rank: int, *,
+          areas: Mapping[str, Area] | None = None, **row: Any) -> MatchItem:
+    if areas is None:
+        areas = _area_rows(session, [match])
     return MatchItem(
         score=float(match.score),
         components={k: float(v) for k, v in match.components.items()},
         weights={k: float(v) for k, v in match.weights.items()},
-        shared_areas=_areas_by_slug(session, list(match.shared_areas)),
+        shared_areas=[areas[slug] for slug in match.shared_areas if slug in areas],
         top_terms=list(match.top_shared_terms),
         best_passages=dict(match.best_passages),
         notes=list(match.notes),
@@ -591,12 +777,11 @@ def rank_companies(
     engine = get_engine()
     index = engine.index(session)
     result = MatchList(model_id=engine.encoder.model_id, weights_version=index.weights_version)
-    allowed = allowed_company_ids(
-        session, challenge, county=county, min_trl=min_trl, vetted_only=vetted_only
-    )
     if index.matcher is None or challenge.id not in index.challenge_pos:
         return result
-    mask = _mask(index.company_ids, allowed)
+    mask, allowed = _company_mask(
+        session, index, challenge, county=county, min_trl=min_trl, vetted_only=vetted_only
+    )
     result.candidates = int(mask.sum())
     if not result.candidates or top_k <= 0:
         return result
@@ -604,7 +789,17 @@ def rank_companies(
     key = str(challenge.id)
     boosting = bool(boost_county) and boost > 0
     if not boosting:
-        matches = m.rank_companies(key, top_k=top_k, mask=mask)
+        # The explained ranking depends only on the index, the challenge and the filters:
+        # remembered while the index is current (vetted-only challenges are always ranked
+        # afresh, as their mask is).
+        memo_key = ("companies", challenge.id, county, min_trl, bool(vetted_only), top_k)
+        cacheable = (challenge.visibility != "vetted"
+                     and index.fingerprint == request_fingerprint(session))
+        matches = index.rankings.get(memo_key) if cacheable else None
+        if matches is None:
+            matches = m.rank_companies(key, top_k=top_k, mask=mask)
+            if cacheable:
+                index.remember(index.rankings, memo_key, matches, limit=_RANKING_MEMO_LIMIT)
         boosts: dict[str, float] = {}
     else:
         positions = np.flatnonzero(mask)
@@ -620,11 +815,12 @@ def rank_companies(
                    for o in order]
         boosts = {str(index.company_ids[positions[o]]): float(bonus[o]) for o in order}
     companies = _rows_by_id(session, Company, [int(x.company_id) for x in matches])
+    areas = _area_rows(session, matches)
     for rank, match in enumerate(matches, start=1):
         company = companies.get(int(match.company_id))
         if company is None or company.id not in allowed:
             continue
-        item = _item(session, match, rank, company=company)
+        item = _item(session, match, rank, company=company, areas=areas)
         if boosting:
             applied = boosts.get(match.company_id, 0.0) > 0
             item.components[EVENT_REGION] = 1.0 if applied else 0.0
@@ -632,6 +828,36 @@ def rank_companies(
             item.score = float(min(1.0, max(0.0, item.score + (boost if applied else 0.0))))
         result.items.append(item)
     return result
+
+
+def best_companies(
+    session: Session, challenges: Sequence[Challenge]
+) -> dict[int, tuple[float | None, Company | None, int]]:
+    """The best allowed company of each challenge, without explanations (dashboards).
+
+    Masked exactly as :func:`rank_companies` (unfiltered); the best companies are loaded in
+    one query for all challenges.
+
+    Returns:
+        ``{challenge_id: (best score or None, best company or None, candidates)}``.
+    """
+    index = get_engine().index(session)
+    found: dict[int, tuple[float | None, int | None, int]] = {}
+    for challenge in challenges:
+        found[challenge.id] = (None, None, 0)
+        if index.matcher is None or challenge.id not in index.challenge_pos:
+            continue
+        mask, _ = _company_mask(session, index, challenge)
+        positions = np.flatnonzero(mask)
+        if not len(positions):
+            continue
+        scores = _scores(index.matcher, str(challenge.id), mask, positions, index.company_ids)
+        best = int(np.argmax(scores))
+        found[challenge.id] = (float(scores[best]), index.company_ids[positions[best]],
+                               len(positions))
+    companies = _rows_by_id(session, Company, [cid for _, cid, _ in found.values() if cid])
+    return {ch: (score, companies.get(cid) if cid else None, n)
+            for ch, (score, cid, n) in found.items()}
 
 
 def _scores(m: matching.Matcher, key: str, mask: np.ndarray, positions: np.ndarray,
@@ -696,13 +922,23 @@ def rank_challenges(
     result.candidates = int(mask.sum())
     if not result.candidates or top_k <= 0:
         return result
-    matches = index.matcher.rank_challenges(str(company.id), top_k=top_k, mask=mask)
+    # Remembered per index, company and exact set of allowed challenges (viewer and vetting).
+    allowed_digest = hashlib.sha256(
+        np.array(sorted(allowed), dtype=np.int64).tobytes()).hexdigest()
+    memo_key = ("challenges", company.id, allowed_digest, top_k)
+    cacheable = index.fingerprint == request_fingerprint(session)
+    matches = index.rankings.get(memo_key) if cacheable else None
+    if matches is None:
+        matches = index.matcher.rank_challenges(str(company.id), top_k=top_k, mask=mask)
+        if cacheable:
+            index.remember(index.rankings, memo_key, matches, limit=_RANKING_MEMO_LIMIT)
     challenges = _rows_by_id(session, Challenge, [int(x.challenge_id) for x in matches])
+    areas = _area_rows(session, matches)
     for rank, match in enumerate(matches, start=1):
         challenge = challenges.get(int(match.challenge_id))
         if challenge is None or challenge.id not in allowed:
             continue
-        result.items.append(_item(session, match, rank, challenge=challenge))
+        result.items.append(_item(session, match, rank, challenge=challenge, areas=areas))
     return result
 
 
@@ -711,10 +947,22 @@ def suggest_areas(session: Session, text: str, top_k: int = 5) -> list[tuple[Are
     if not (text or "").strip():
         return []
     index = get_engine().index(session)
-    matcher = index.matcher or matching.Matcher(encoder=get_engine().encoder, areas=index.areas)
-    suggestions = matcher.suggest_areas(text, top_k=top_k)
+    suggestions = _area_scores(index, text)[:top_k]
     rows = {a.slug: a for a in session.scalars(select(Area))}
     return [(rows[slug], float(score)) for slug, score in suggestions if slug in rows]
+
+
+def _area_scores(index: _Index, text: str) -> list[tuple[str, float]]:
+    """Every area's inferred score for ``text``, best first; remembered per index and text
+    (the match page asks for the same ten company texts on every view)."""
+    key = ("areas", hashlib.sha256(text.encode("utf-8")).hexdigest())
+    found = index.memo.get(key)
+    if found is not None:
+        return found
+    matcher = index.matcher or matching.Matcher(encoder=get_engine().encoder, areas=index.areas)
+    scores = [(slug, float(score))
+              for slug, score in matcher.suggest_areas(text, top_k=max(len(index.areas), 1))]
+    return index.remember(index.memo, key, scores)
 
 
 # --------------------------------------------------------------------------- coverage (teams)
@@ -745,8 +993,7 @@ def area_coverage(
     inferred: dict[str, float] = {}
     text = (company.description or "").strip()
     if text and index.areas:
-        matcher = index.matcher or matching.Matcher(encoder=engine.encoder, areas=index.areas)
-        scores = dict(matcher.suggest_areas(text, top_k=len(index.areas)))
+        scores = dict(_area_scores(index, text))
         strongest = max(scores.values(), default=0.0)
         if strongest > 0:
             inferred = {slug: score / strongest for slug, score in scores.items()}
