@@ -2,11 +2,13 @@
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from portal.db import db, utcnow
-from portal.models import Area, Notification
+from portal.db import db
+from portal.models import Area
 from portal.models.enums import Role
+from portal.services import matching
+from portal.services import notifications as notes
 from portal.services.challenges import (
     front_page_stats,
     latest_open,
@@ -19,20 +21,15 @@ from portal.services.profiles import admin_counts, profile_checklist
 bp = Blueprint("main", __name__)
 
 NOTIFICATIONS_SHOWN = 100
+DASHBOARD_RECOMMENDATIONS = 3
 
 
 def _viewer():
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
-def _waiting_for_approval() -> bool:
-    return current_user.is_authenticated and not current_user.is_approved
-
-
 @bp.get("/")
 def index():
-    if _waiting_for_approval():
-        return redirect(url_for("main.pending"))
     viewer = _viewer()
     return render_template("main/index.html",
                            stats=front_page_stats(db.session, viewer),
@@ -42,13 +39,14 @@ def index():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    if _waiting_for_approval():
-        return redirect(url_for("main.pending"))
     viewer = _viewer()
     context: dict = {}
     if viewer.role == Role.SME:
         context["checklist"] = profile_checklist(viewer.company)
         context["interests"] = interests_of_company(db.session, viewer)
+        if viewer.company is not None:
+            context["recommended"] = matching.rank_challenges(
+                db.session, viewer, viewer.company, top_k=DASHBOARD_RECOMMENDATIONS)
     elif viewer.role == Role.MILITARY:
         context["rows"] = unit_challenges(db.session, viewer)
     elif viewer.role == Role.ORGANISER:
@@ -59,38 +57,18 @@ def dashboard():
     return render_template("main/dashboard.html", **context)
 
 
-# The queries below belong in portal/services/notifications.py (owned elsewhere); they are
-# small enough to live here until that module grows list/mark-read helpers.
-def _notifications_of(user) -> list[Notification]:
-    return list(db.session.scalars(
-        select(Notification).where(Notification.user_id == user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(NOTIFICATIONS_SHOWN)
-    ))
-
-
-def _mark_all_read(user) -> None:
-    db.session.execute(
-        update(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-    )
-
-
 @bp.get("/notifications")
 @login_required
 def notifications():
-    if _waiting_for_approval():
-        return redirect(url_for("main.pending"))
-    return render_template("main/notifications.html", notifications=_notifications_of(_viewer()))
+    return render_template("main/notifications.html",
+                           notifications=notes.recent(db.session, _viewer(),
+                                                      limit=NOTIFICATIONS_SHOWN))
 
 
 @bp.post("/notifications/read")
 @login_required
 def notifications_read():
-    if _waiting_for_approval():
-        return redirect(url_for("main.pending"))
-    _mark_all_read(_viewer())
+    notes.mark_all_read(db.session, _viewer())
     db.session.commit()
     flash("All notifications marked as read.", "success")
     return redirect(url_for("main.notifications"))
