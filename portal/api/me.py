@@ -1,7 +1,6 @@
 """API routes: the caller's own company profile and recommended challenges (SME users)."""
 
 import logging
-import re
 from typing import Any
 
 from sqlalchemy import select
@@ -22,6 +21,7 @@ from portal.db import db
 from portal.models import Area, Company, User
 from portal.models.enums import COUNTIES, Clearance, ProfileKind, Role, SizeBand
 from portal.services import matching
+from portal.services.accounts import check_email
 from portal.services.profiles import DuplicateOrgNumberError, ProfileData, save_profile
 from portal.services.validation import (
     validate_country,
@@ -40,7 +40,6 @@ WRITABLE = frozenset({
 })
 LIMITS = {"name": 200, "municipality": 100, "website": 300, "contact_name": 200,
           "contact_email": 254, "contact_phone": 40, "description": 20000}
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def company_json(company: Company) -> dict[str, Any]:
@@ -142,9 +141,13 @@ def profile_data(data: dict, current: Company | None) -> ProfileData:
             setattr(merged, key, _string(data, key))
     if "contact_email" in data:
         email = _string(data, "contact_email")
-        if email is not None and not EMAIL.match(email):
-            api_abort(422, "contact_email is not a valid email address.", field="contact_email")
-        merged.contact_email = email.casefold() if email else None
+        if email:
+            try:
+                email = check_email(email)
+            except ValueError:
+                api_abort(422, "contact_email is not a valid email address.",
+                          field="contact_email")
+        merged.contact_email = email or None
     if "website" in data:
         website = _string(data, "website")
         merged.website = _checked("website", validate_website, website) if website else None

@@ -144,6 +144,13 @@ LABELS: dict[str, str] = {
     "no_contact": "No further contact",
     "follow_up": "Follow-up planned",
     "cooperation": "Cooperation agreed",
+    # Match score components.
+    "semantic": "Meaning (semantic)",
+    "lexical": "Shared terms (lexical)",
+    "areas": "Technology areas",
+    "trl": "TRL fit",
+    "region": "Region",
+    "event_region": "Event region boost",
 }
 
 

@@ -5,10 +5,11 @@ import re
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import EmailField, URLField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.challenges.forms import TRL_CHOICES, MultiCheckboxField, optional_int, options
 from portal.models.enums import COUNTIES, Clearance, ProfileKind, SizeBand, label
+from portal.services.accounts import check_email
 from portal.services.profiles import RECOMMENDED_DESCRIPTION_WORDS, ProfileData
 from portal.services.validation import validate_country, validate_org_number, validate_website
 
@@ -35,8 +36,7 @@ class CompanyForm(FlaskForm):
     website = URLField("Website", validators=[Optional(), Length(max=300)],
                        description="Starting with https://")
     contact_name = StringField("Contact person", validators=[Optional(), Length(max=200)])
-    contact_email = EmailField("Contact email",
-                               validators=[Optional(), Email(), Length(max=254)])
+    contact_email = EmailField("Contact email", validators=[Optional(), Length(max=254)])
     contact_phone = StringField("Contact phone", validators=[Optional(), Length(max=40)])
     description = TextAreaField(
         "Capability description", validators=[DataRequired(), Length(max=20000)],
@@ -84,6 +84,14 @@ class CompanyForm(FlaskForm):
         if field.data:
             try:
                 field.data = validate_website(field.data)
+            except ValueError as error:
+                raise ValidationError(str(error)) from None
+
+    def validate_contact_email(self, field):
+        # The same rule as account emails, so the address copied from signup always passes.
+        if field.data:
+            try:
+                field.data = check_email(field.data)
             except ValueError as error:
                 raise ValidationError(str(error)) from None
 

@@ -18,10 +18,12 @@ from portal import create_app
 from portal.db import db
 from portal.services import accounts
 
+from .seed import seed_portal
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-PORTS = range(5141, 5150)
+PORTS = range(5171, 5180)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
 ADMIN_EMAIL = "admin@portal.test"
 ADMIN_PASSWORD = "a long admin passphrase"
@@ -38,6 +40,14 @@ def pytest_collection_modifyitems(items):
                                                         "(apt-get install chromium)"))
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.e2e_failed = report.failed  # read by ``steps`` to save the page at the failure
+    return report
+
+
 def _free_port() -> int:
     for port in PORTS:
         with socket.socket() as probe:
@@ -51,7 +61,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def portal_app(tmp_path_factory):
-    """A freshly migrated SQLite portal with one administrator."""
+    """A freshly migrated SQLite portal with an administrator and the seeded world of
+    :mod:`tests.e2e.seed` (units, an organiser, open challenges and companies)."""
     path = tmp_path_factory.mktemp("e2e") / "portal.db"
     app = create_app({
         "PORTAL_ENV": "testing",
@@ -64,6 +75,7 @@ def portal_app(tmp_path_factory):
     with app.app_context():
         upgrade()
         accounts.create_admin(db.session, ADMIN_EMAIL, ADMIN_PASSWORD)
+        seed_portal(db.session)
         db.session.commit()
         db.session.remove()
     return app
@@ -71,7 +83,7 @@ def portal_app(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def base_url(portal_app):
-    """The portal, served by a threaded werkzeug server on a free port in 5141-5149."""
+    """The portal, served by a threaded werkzeug server on a free port in 5171-5179."""
     port = _free_port()
     server = make_server("127.0.0.1", port, portal_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
@@ -99,11 +111,12 @@ class Steps:
         self.folder = folder
         self.number = 0
 
-    def shot(self, step: str) -> Path:
+    def shot(self, step: str, page=None) -> Path:
+        """Save the test's page (or ``page``, e.g. a second user's session) as the next step."""
         self.number += 1
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{self.number:02d}-{re.sub(r'[^a-z0-9]+', '-', step.lower())}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        (page or self.page).screenshot(path=str(path), full_page=True)
         return path
 
 
@@ -118,8 +131,27 @@ def page(browser, base_url):
 
 
 @pytest.fixture
+def new_page(browser, base_url):
+    """Open further browser sessions (own cookies) in one test: ``new_page()``."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def steps(page, request):
     folder = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name)
     for old in folder.glob("*.png"):
         old.unlink()
-    return Steps(page, folder)
+    steps = Steps(page, folder)
+    yield steps
+    if getattr(request.node, "e2e_failed", False):
+        steps.shot("failure")
