@@ -80,17 +80,22 @@ def users():
                            kept=_kept_args(USER_FILTERS))
 
 
-def _user_action(user_id: int, operation, done: str):
-    user = db.get_or_404(User, user_id)
+def _apply(operation, target, done: str, back: str, filters):
+    """Run one account operation on ``target``: commit and confirm, or roll back and explain."""
     try:
-        operation(db.session, _admin(), user)
+        operation(db.session, _admin(), target)
     except accounts.AccountError as exc:
         db.session.rollback()
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash(done.format(email=user.email), "success")
-    return redirect(url_for("admin.users", **_kept_args(USER_FILTERS)))
+        flash(done, "success")
+    return redirect(url_for(back, **_kept_args(filters)))
+
+
+def _user_action(user_id: int, operation, done: str):
+    user = db.get_or_404(User, user_id)
+    return _apply(operation, user, done.format(email=user.email), "admin.users", USER_FILTERS)
 
 
 @bp.post("/users/<int:user_id>/approve")
@@ -143,15 +148,8 @@ def companies():
 
 def _company_action(company_id: int, operation, done: str):
     company = db.get_or_404(Company, company_id)
-    try:
-        operation(db.session, _admin(), company)
-    except accounts.AccountError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(done.format(name=company.name), "success")
-    return redirect(url_for("admin.companies", **_kept_args(COMPANY_FILTERS)))
+    return _apply(operation, company, done.format(name=company.name), "admin.companies",
+                  COMPANY_FILTERS)
 
 
 @bp.post("/companies/<int:company_id>/vet")

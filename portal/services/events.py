@@ -263,8 +263,7 @@ def attach_challenge(session: Session, event: Event, challenge_id: int, actor: U
         abort(404)
     if challenge.status != ChallengeStatus.OPEN:
         raise EventError("Only open challenges can be attached.")
-    if available_from and available_until and available_from >= available_until:
-        raise EventError("The availability window must end after it starts.")
+    _check_window(available_from, available_until)
     link = session.scalar(select(EventChallenge).where(
         EventChallenge.event_id == event.id, EventChallenge.challenge_id == challenge.id))
     if link is None:
@@ -276,6 +275,11 @@ def attach_challenge(session: Session, event: Event, challenge_id: int, actor: U
     audit.record(session, "event_attach_challenge", actor=actor, target=event,
                  details={"challenge_id": challenge.id})
     return link
+
+
+def _check_window(available_from: time | None, available_until: time | None) -> None:
+    if available_from and available_until and available_from >= available_until:
+        raise EventError("The availability window must end after it starts.")
 
 
 def detach_challenge(session: Session, event: Event, challenge_id: int, actor: User) -> None:
@@ -312,8 +316,7 @@ def register_company(session: Session, event: Event, company: Company, actor: Us
     """Register a company or research institute for an open event (or update its window)."""
     if event.status != EventStatus.OPEN:
         raise EventError("Registration is not open for this event.")
-    if available_from and available_until and available_from >= available_until:
-        raise EventError("The availability window must end after it starts.")
+    _check_window(available_from, available_until)
     registration = registration_of(session, event, company)
     if registration is None:
         registration = EventRegistration(event_id=event.id, company_id=company.id)
