@@ -388,33 +388,37 @@ _ENGINE_LOCK = threading.Lock()
 
 
 # --------------------------------------------------------------------------- rows -> documents
+def _company_doc(company_id: int, name: str, description: str | None, trl: int | None,
+                 county: str | None, areas) -> matching.Document:
+    return matching.Document(
+        id=str(company_id), text=(description or "").strip() or name, title=name,
+        areas=tuple(areas), trl=(trl, trl) if trl else None, region=county or None,
+    )
+
+
+def _challenge_doc(challenge_id: int, title: str, problem: str, context: str | None,
+                   effect: str | None, trl_min: int | None, trl_max: int | None,
+                   county: str | None, areas) -> matching.Document:
+    trl = None
+    if trl_min is not None or trl_max is not None:
+        trl = (trl_min or 1, trl_max or 9)
+    return matching.Document(
+        id=str(challenge_id), text="\n".join(p for p in (problem, context, effect) if p),
+        title=title, areas=tuple(areas), trl=trl, region=county or None,
+    )
+
+
 def company_document(company: Company) -> matching.Document:
     """A company as the matcher sees it (the description is its text)."""
-    text = (company.description or "").strip() or company.name
-    return matching.Document(
-        id=str(company.id),
-        text=text,
-        title=company.name,
-        areas=tuple(a.slug for a in company.areas),
-        trl=(company.trl, company.trl) if company.trl else None,
-        region=company.county or None,
-    )
+    return _company_doc(company.id, company.name, company.description, company.trl,
+                        company.county, (a.slug for a in company.areas))
 
 
 def challenge_document(challenge: Challenge) -> matching.Document:
     """A challenge as the matcher sees it (problem, context and effect; the title leads)."""
-    text = "\n".join(p for p in (challenge.problem, challenge.context, challenge.effect) if p)
-    trl = None
-    if challenge.trl_min is not None or challenge.trl_max is not None:
-        trl = (challenge.trl_min or 1, challenge.trl_max or 9)
-    return matching.Document(
-        id=str(challenge.id),
-        text=text,
-        title=challenge.title,
-        areas=tuple(a.slug for a in challenge.areas),
-        trl=trl,
-        region=challenge.county or None,
-    )
+    return _challenge_doc(challenge.id, challenge.title, challenge.problem, challenge.context,
+                          challenge.effect, challenge.trl_min, challenge.trl_max,
+                          challenge.county, (a.slug for a in challenge.areas))
 
 
 def _area_slugs_by_owner(session: Session, link_table, owner_column: str) -> dict[int, list[str]]:
@@ -437,14 +441,8 @@ def _company_documents(session: Session) -> list[matching.Document]:
         select(Company.id, Company.name, Company.description, Company.trl, Company.county)
         .order_by(Company.id)
     )
-    return [
-        matching.Document(
-            id=str(cid), text=(description or "").strip() or name, title=name,
-            areas=tuple(slugs.get(cid, ())), trl=(trl, trl) if trl else None,
-            region=county or None,
-        )
-        for cid, name, description, trl, county in rows
-    ]
+    return [_company_doc(cid, name, description, trl, county, slugs.get(cid, ()))
+            for cid, name, description, trl, county in rows]
 
 
 def _challenge_documents(session: Session) -> list[matching.Document]:
@@ -455,16 +453,7 @@ def _challenge_documents(session: Session) -> list[matching.Document]:
                Challenge.effect, Challenge.trl_min, Challenge.trl_max, Challenge.county)
         .order_by(Challenge.id)
     )
-    docs = []
-    for cid, title, problem, context, effect, trl_min, trl_max, county in rows:
-        trl = None
-        if trl_min is not None or trl_max is not None:
-            trl = (trl_min or 1, trl_max or 9)
-        docs.append(matching.Document(
-            id=str(cid), text="\n".join(p for p in (problem, context, effect) if p),
-            title=title, areas=tuple(slugs.get(cid, ())), trl=trl, region=county or None,
-        ))
-    return docs
+    return [_challenge_doc(*row, slugs.get(row[0], ())) for row in rows]
 
 
 def load_areas(session: Session) -> list[matching.Area]:
