@@ -51,9 +51,10 @@ def _authenticate() -> None:
             api_abort(401, "Send 'Authorization: Bearer <token>'.",
                       headers={"WWW-Authenticate": 'Bearer realm="api"'})
         user = _authenticate_token(raw.strip())
-        # Commit the last-used stamp now: left pending, it would be lost with a read-only
-        # request's rollback, and on SQLite it would hold the write lock for the whole request.
-        db.session.commit()
+        if db.session.dirty:
+            # Commit the last-used stamp now: left pending, it would be lost with a read-only
+            # request's rollback, and on SQLite it would hold the write lock for the request.
+            db.session.commit()
         if user is None:
             api_abort(401, "The API token is invalid or has been revoked.",
                       headers={"WWW-Authenticate": 'Bearer realm="api", error="invalid_token"'})

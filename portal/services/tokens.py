@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from portal.models import ApiToken, User
 from portal.services import audit
 
 TOKEN_PREFIX = "pt_"  # noqa: S105  (a public marker that makes leaked tokens greppable)
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 NAME_MAX_LENGTH = 100
 
 
@@ -54,7 +56,8 @@ def authenticate_token(session: Session, raw: str | None) -> User | None:
     The lookup goes by the token's sha256, so no stored secret is compared character by
     character. Revoked tokens, unknown tokens and disabled users give None; callers still check
     the user's role and approval (pending users get nothing the access helpers refuse them).
-    Updates the token's ``last_used_at`` (the caller commits).
+    Updates the token's ``last_used_at`` when it is more than a minute old (the caller
+    commits), so a busy client does not turn every read into a write.
 
     Args:
         session: the database session.
@@ -71,7 +74,9 @@ def authenticate_token(session: Session, raw: str | None) -> User | None:
     user = token.user
     if not user.is_active:
         return None
-    token.last_used_at = utcnow()
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        token.last_used_at = now
     return user
 
 
