@@ -130,6 +130,30 @@ def reject_unknown(data: dict[str, Any], allowed: frozenset[str] | set[str]) -> 
         api_abort(422, f"Unknown or read-only field(s): {', '.join(unknown)}.", field=unknown[0])
 
 
+def json_string(value: Any, name: str, max_length: int, *, required: bool = False) -> str:
+    """One JSON string field, stripped (422 naming it when not a string, empty or too long)."""
+    if not isinstance(value, str):
+        api_abort(422, f"{name} must be a string.", field=name)
+    value = value.strip()
+    if required and not value:
+        api_abort(422, f"{name} must not be empty.", field=name)
+    if len(value) > max_length:
+        api_abort(422, f"{name} must be at most {max_length} characters.", field=name)
+    return value
+
+
+def json_choice(data: dict[str, Any], name: str, allowed, *, nullable: bool) -> str | None:
+    """``data[name]`` when it is one of ``allowed`` (or null when ``nullable``); 422 otherwise."""
+    value = data[name]
+    if value is None and nullable:
+        return None
+    values = [str(v) for v in allowed]
+    if not isinstance(value, str) or value not in values:
+        api_abort(422, f"{name} must be one of: {', '.join(values)}"
+                       f"{' (or null)' if nullable else ''}.", field=name)
+    return value
+
+
 def query_int(name: str, default: int, low: int, high: int) -> int:
     """An integer query parameter within [low, high] (422 naming it otherwise)."""
     raw = request.args.get(name)

@@ -14,6 +14,8 @@ from portal.api.auth import (
     api_abort,
     error_responses,
     json_body,
+    json_choice,
+    json_string,
     optional_user,
     query_bool,
     query_int,
@@ -96,14 +98,7 @@ def _text(data: dict, name: str, *, required: bool = False) -> str | None:
     value = data[name]
     if value is None and not required:
         return ""
-    if not isinstance(value, str):
-        api_abort(422, f"{name} must be a string.", field=name)
-    value = value.strip()
-    if required and not value:
-        api_abort(422, f"{name} must not be empty.", field=name)
-    if len(value) > LIMITS[name]:
-        api_abort(422, f"{name} must be at most {LIMITS[name]} characters.", field=name)
-    return value
+    return json_string(value, name, LIMITS[name], required=required)
 
 
 def _trl(data: dict, name: str) -> int | None:
@@ -112,17 +107,6 @@ def _trl(data: dict, name: str) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 9:
         api_abort(422, f"{name} must be a whole number from 1 to 9, or null.", field=name)
-    return value
-
-
-def _choice(data: dict, name: str, allowed, *, nullable: bool) -> str | None:
-    value = data[name]
-    if value is None and nullable:
-        return None
-    values = [str(v) for v in allowed]
-    if not isinstance(value, str) or value not in values:
-        api_abort(422, f"{name} must be one of: {', '.join(values)}"
-                       f"{' (or null)' if nullable else ''}.", field=name)
     return value
 
 
@@ -190,13 +174,13 @@ def challenge_data(data: dict, current: Challenge | None = None) -> ChallengeDat
     if "deadline" in data:
         merged.deadline = _deadline(data)
     if "contract_model" in data:
-        merged.contract_model = _choice(data, "contract_model", ContractModel, nullable=True)
+        merged.contract_model = json_choice(data, "contract_model", ContractModel, nullable=True)
     if "county" in data:
-        merged.county = _choice(data, "county", COUNTIES, nullable=True)
+        merged.county = json_choice(data, "county", COUNTIES, nullable=True)
     if "visibility" in data:
-        merged.visibility = _choice(data, "visibility", Visibility, nullable=False)
+        merged.visibility = json_choice(data, "visibility", Visibility, nullable=False)
     if "status" in data:
-        merged.status = _choice(data, "status", ChallengeStatus, nullable=False)
+        merged.status = json_choice(data, "status", ChallengeStatus, nullable=False)
     if "areas" in data:
         merged.area_ids = _area_ids(data)
     return merged

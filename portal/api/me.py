@@ -12,6 +12,8 @@ from portal.api.auth import (
     api_abort,
     error_responses,
     json_body,
+    json_choice,
+    json_string,
     query_int,
     reject_unknown,
     require_user,
@@ -84,14 +86,7 @@ def _string(data: dict, name: str, *, required: bool = False) -> str | None:
         if required:
             api_abort(422, f"{name} is required.", field=name)
         return None
-    if not isinstance(value, str):
-        api_abort(422, f"{name} must be a string.", field=name)
-    value = value.strip()
-    if required and not value:
-        api_abort(422, f"{name} must not be empty.", field=name)
-    if len(value) > LIMITS[name]:
-        api_abort(422, f"{name} must be at most {LIMITS[name]} characters.", field=name)
-    return value or None
+    return json_string(value, name, LIMITS[name], required=required) or None
 
 
 def _checked(name: str, validator, value):
@@ -99,17 +94,6 @@ def _checked(name: str, validator, value):
         return validator(value)
     except ValueError as exc:
         api_abort(422, f"{name}: {exc}", field=name)
-
-
-def _enum(data: dict, name: str, allowed, *, nullable: bool) -> str | None:
-    value = data[name]
-    values = [str(v) for v in allowed]
-    if value is None and nullable:
-        return None
-    if not isinstance(value, str) or value not in values:
-        api_abort(422, f"{name} must be one of: {', '.join(values)}"
-                       f"{' (or null)' if nullable else ''}.", field=name)
-    return value
 
 
 def _bool(data: dict, name: str) -> bool:
@@ -164,13 +148,13 @@ def profile_data(data: dict, current: Company | None) -> ProfileData:
     if merged.country == "NO" and not merged.org_number:
         api_abort(422, "org_number is required for Norwegian companies.", field="org_number")
     if "county" in data:
-        merged.county = _enum(data, "county", COUNTIES, nullable=True)
+        merged.county = json_choice(data, "county", COUNTIES, nullable=True)
     if "kind" in data:
-        merged.kind = _enum(data, "kind", ProfileKind, nullable=False)
+        merged.kind = json_choice(data, "kind", ProfileKind, nullable=False)
     if "size_band" in data:
-        merged.size_band = _enum(data, "size_band", SizeBand, nullable=True)
+        merged.size_band = json_choice(data, "size_band", SizeBand, nullable=True)
     if "clearance" in data:
-        merged.clearance = _enum(data, "clearance", Clearance, nullable=False)
+        merged.clearance = json_choice(data, "clearance", Clearance, nullable=False)
     if "trl" in data:
         trl = data["trl"]
         if trl is not None and (isinstance(trl, bool) or not isinstance(trl, int)):
