@@ -34,6 +34,17 @@ def sign_up_sme(page, *, name: str, email: str, company: str, org_number: str) -
     page.wait_for_url("**/company/")
 
 
+def fill_military_signup(page, *, name: str, email: str, unit: str) -> None:
+    """Open the signup form and fill it in for a military user (not submitted)."""
+    page.goto("/auth/signup")
+    page.check("input[name=account_type][value=military]")
+    page.fill("input[name=full_name]", name)
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=confirm]", PASSWORD)
+    page.fill("input[name=unit]", unit)
+
+
 def active_element(page) -> dict:
     """What has focus: tag, name, type, id, text, class, its label, a unique position in the
     document, whether it is checked, and whether the focus ring is visible."""

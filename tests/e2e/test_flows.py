@@ -5,7 +5,14 @@ import re
 import pytest
 
 from .conftest import ADMIN_EMAIL, ADMIN_PASSWORD
-from .helpers import PASSWORD, active_element, log_in, log_out, use_skip_link
+from .helpers import (
+    PASSWORD,
+    active_element,
+    fill_military_signup,
+    log_in,
+    log_out,
+    use_skip_link,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -31,13 +38,7 @@ def test_sme_signup_lands_on_the_company_profile(page, steps):
 
 def test_military_signup_waits_for_approval_then_reaches_the_dashboard(page, steps):
     email = "officer@army.test"
-    page.goto("/auth/signup")
-    page.check("input[name=account_type][value=military]")
-    page.fill("input[name=full_name]", "Ola Offiser")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.fill("input[name=confirm]", PASSWORD)
-    page.fill("input[name=unit]", "Army Innovation Lab")
+    fill_military_signup(page, name="Ola Offiser", email=email, unit="Army Innovation Lab")
     steps.shot("military signup")
     page.click("text=Create account")
     page.wait_for_url("**/pending**")

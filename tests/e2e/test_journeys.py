@@ -13,7 +13,7 @@ from portal.models import Event, EventPair, Meeting, User
 from portal.services.events import respond_to_invitation
 
 from .conftest import ADMIN_EMAIL, ADMIN_PASSWORD
-from .helpers import PASSWORD, flashes, log_in, log_out, sign_up_sme
+from .helpers import PASSWORD, fill_military_signup, flashes, log_in, log_out, sign_up_sme
 from .seed import (
     ARCTIC_CHALLENGE,
     ARCTIC_UNIT,
@@ -117,13 +117,8 @@ ARCTIC_DRONE_CHALLENGE = "Long-endurance drones for Arctic surveillance"
 
 def test_military_posts_a_challenge_and_judges_its_matches(page, steps):
     email = "kaptein@army.test"
-    page.goto("/auth/signup")
-    page.check("input[name=account_type][value=military]")
-    page.fill("input[name=full_name]", "Kari Kaptein")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.fill("input[name=confirm]", PASSWORD)
-    page.fill("input[name=unit]", "Brigade North ISR Company")
+    fill_military_signup(page, name="Kari Kaptein", email=email,
+                         unit="Brigade North ISR Company")
     page.click("text=Create account")
     page.wait_for_url("**/pending**")
     steps.shot("pending")
