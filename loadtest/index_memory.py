@@ -33,7 +33,8 @@ def _nbytes(value) -> int:
     if sp.issparse(value):
         return value.data.nbytes + value.indices.nbytes + value.indptr.nbytes
     if hasattr(value, "vectors") and hasattr(value, "offsets"):
-        return value.vectors.nbytes + value.offsets.nbytes
+        scales = value.scales.nbytes if getattr(value, "scales", None) is not None else 0
+        return value.vectors.nbytes + value.offsets.nbytes + scales
     return 0
 
 

@@ -77,16 +77,17 @@ def build_matches(
     Returns:
         One match per pair, in order.
     """
-    from matching.matcher import challenge_text, company_text
+    from matching.matcher import challenge_text
     from matching.types import Match
 
     weights = dict(m.weights_)
     ids = [a.id for a in m.areas_]
     terms = m.terms_.terms_
     ch_cache: dict[int, tuple] = {}
+    company_texts = m.company_text_of(sorted({i for _, i in pairs}))
     out = []
     for (j, i), comps, rank in zip(pairs, components, ranks, strict=True):
-        ch, co = m.challenges_[j], m.companies_[i]
+        ch, co = m.challenges_[j], m.company_document(i)
         if j not in ch_cache:
             ch_cache[j] = (
                 _row(m.challenge_tfidf_, j),
@@ -121,7 +122,7 @@ def build_matches(
         a, b, sim = best_passage_pair(
             m.challenge_vectors_.doc_passages(j), m.company_vectors_.doc_passages(i)
         )
-        co_passages = m.encoder_.passages(company_text(co))
+        co_passages = m.encoder_.passages(company_texts[i])
         best = {
             "challenge": ch_passages[a] if a < len(ch_passages) else "",
             "company": co_passages[b] if b < len(co_passages) else "",

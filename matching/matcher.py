@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -57,7 +57,7 @@ def mean_vectors(pv: PassageVectors, chunk: int = 4096) -> np.ndarray:
     for s in range(0, len(pv), chunk):
         e = min(s + chunk, len(pv))
         lo, hi = pv.offsets[s], pv.offsets[e]
-        out[s:e] = np.add.reduceat(pv.vectors[lo:hi], pv.offsets[s:e] - lo, axis=0)
+        out[s:e] = np.add.reduceat(pv.rows(lo, hi), pv.offsets[s:e] - lo, axis=0)
     return l2_normalise(out)
 
 
@@ -91,6 +91,12 @@ class Matcher:
         b: BM25 length normalisation.
         k3: BM25 query term-frequency saturation.
         n_terms: Shared terms reported per match.
+        company_texts: Callable mapping company ids to their texts (the same texts given to
+            :meth:`fit`). When given, the fitted matcher keeps no company documents: a large
+            index then holds arrays only, and explanations fetch the texts of the companies
+            they explain. ``None`` keeps the documents.
+        vector_dtype: Storage of the passage vectors after fitting: ``"int8"`` (one scale per
+            passage; a quarter of the memory, cosines within about 1e-3) or ``"float32"``.
     """
 
     def __init__(
@@ -102,6 +108,8 @@ class Matcher:
         b: float = 0.75,
         k3: float = 8.0,
         n_terms: int = 5,
+        company_texts: Callable[[Sequence[str]], Mapping[str, str]] | None = None,
+        vector_dtype: str = "int8",
     ) -> None:
         self.weights = weights
         self.encoder = encoder
@@ -110,6 +118,8 @@ class Matcher:
         self.b = b
         self.k3 = k3
         self.n_terms = n_terms
+        self.company_texts = company_texts
+        self.vector_dtype = vector_dtype
 
     # ------------------------------------------------------------------ fitting
     def _encoder(self) -> BaseEncoder:
@@ -128,6 +138,8 @@ class Matcher:
         Returns:
             self
         """
+        if self.vector_dtype not in ("int8", "float32"):
+            raise ValueError(f"vector_dtype must be 'int8' or 'float32', not {self.vector_dtype!r}")
         enc = self._encoder()
         self.encoder_ = enc
         self.weights_ = scoring.normalise_weights(self.weights)
@@ -183,9 +195,15 @@ class Matcher:
             {k for d in self.challenges_ + self.companies_ if (k := _region_key(d.region))}
         )
         self._region_codes = {k: i for i, k in enumerate(keys)}
+        self._region_names = keys
         self.company_region_ = np.array(
             [self._region_code(d.region) for d in self.companies_], dtype=np.int32
         )
+        if self.company_texts is not None:
+            del self.companies_  # explanations rebuild what they need from the arrays
+        if self.vector_dtype == "int8":
+            self.company_vectors_ = self.company_vectors_.quantised()
+            self.challenge_vectors_ = self.challenge_vectors_.quantised()
         self.challenge_region_ = np.array(
             [self._region_code(d.region) for d in self.challenges_], dtype=np.int32
         )
@@ -228,7 +246,7 @@ class Matcher:
         chunk = 4096
         for s in range(0, len(docs), chunk):
             part = PassageVectors(
-                pv.vectors[pv.offsets[s] : pv.offsets[min(s + chunk, len(docs))]],
+                pv.rows(pv.offsets[s], pv.offsets[min(s + chunk, len(docs))]),
                 pv.offsets[s : min(s + chunk, len(docs)) + 1] - pv.offsets[s],
             )
             out[s : s + len(part)] = self.area_inferrer_.profile(mean_vectors(part))
@@ -252,7 +270,8 @@ class Matcher:
         """Components of challenge ``j`` against companies ``rows`` (None: all)."""
         cv = self.company_vectors_
         sem = scoring.pooled_similarity(
-            self.challenge_pooled_[j], cv.vectors, cv.offsets, self.company_norms_, rows
+            self.challenge_pooled_[j], cv.vectors, cv.offsets, self.company_norms_, rows,
+            scales=cv.scales,
         )
         w = self.bm25_.weights_ if rows is None else self.bm25_.weights_[rows]
         t = self.company_tfidf_ if rows is None else self.company_tfidf_[rows]
@@ -272,7 +291,7 @@ class Matcher:
             "trl": scoring.trl_fit(_trl_pair(self.challenges_[j].trl), trl),
             "region": scoring.region_fit(int(self.challenge_region_[j]), reg),
         }
-        idx = np.arange(len(self.companies_)) if rows is None else rows
+        idx = np.arange(len(self.company_ids_)) if rows is None else rows
         return comps, idx
 
     def _challenge_components(
@@ -306,6 +325,34 @@ class Matcher:
         }
         return comps, idx
 
+    def company_document(self, i: int) -> Document:
+        """Fitted company ``i`` as a document (without its text when ``company_texts`` is
+        given: id, explicit areas, TRL and region come from the index's arrays)."""
+        if self.company_texts is None:
+            return self.companies_[i]
+        level = int(self.company_trl_[i])
+        region = int(self.company_region_[i])
+        chosen = ()
+        if self.company_explicit_[i]:
+            profile = self.company_areas_[i]
+            chosen = tuple(a.id for a, v in zip(self.areas_, profile, strict=True) if v == 1.0)
+        return Document(
+            id=self.company_ids_[i],
+            text="",
+            areas=chosen,
+            trl=(level, level) if level else None,
+            region=self._region_names[region] if region >= 0 else None,
+        )
+
+    def company_text_of(self, indices: Sequence[int]) -> dict[int, str]:
+        """The texts of fitted companies ``indices`` (from ``company_texts`` when given;
+        a company it does not return gets an empty text)."""
+        if self.company_texts is None:
+            return {i: company_text(self.companies_[i]) for i in indices}
+        ids = {i: self.company_ids_[i] for i in indices}
+        found = self.company_texts(list(ids.values())) if ids else {}
+        return {i: found.get(cid, "") for i, cid in ids.items()}
+
     def _check_fitted(self) -> None:
         if not hasattr(self, "company_vectors_"):
             raise RuntimeError("Matcher is not fitted; call fit(challenges, companies) first")
@@ -325,7 +372,7 @@ class Matcher:
         """
         self._check_fitted()
         j = self._challenge_index[challenge_id]
-        rows = self._rows(mask, len(self.companies_))
+        rows = self._rows(mask, len(self.company_ids_))
         comps, idx = self._company_components(j, rows)
         scores = scoring.blend(comps, self.weights_)
         order = scoring.top_k(scores, top_k)
@@ -362,7 +409,7 @@ class Matcher:
         """
         self._check_fitted()
         j = self._challenge_index[challenge_id]
-        comps, _ = self._company_components(j, self._rows(mask, len(self.companies_)))
+        comps, _ = self._company_components(j, self._rows(mask, len(self.company_ids_)))
         return scoring.blend(comps, self.weights_)
 
     def explain(
@@ -385,7 +432,7 @@ class Matcher:
         self._check_fitted()
         j = self._challenge_index[challenge_id]
         i = self._company_index[company_id]
-        rows = self._rows(mask, len(self.companies_))
+        rows = self._rows(mask, len(self.company_ids_))
         if rows is not None and not mask[i]:
             raise ValueError(f"company {company_id!r} is masked out")
         comps, idx = self._company_components(j, rows)

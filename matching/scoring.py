@@ -51,12 +51,34 @@ def _gather(offsets: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return idx, local
 
 
+def passage_similarity(
+    passages: np.ndarray, query: np.ndarray, scales: np.ndarray | None = None, chunk: int = 1024
+) -> np.ndarray:
+    """``passages @ query`` for float32 rows, or for int8 codes with per-row ``scales``.
+
+    Codes are decoded a chunk at a time into one reused buffer, so the float32 matrix never
+    exists whole.
+    """
+    if scales is None:
+        return passages @ query
+    query = np.asarray(query, dtype=np.float32)
+    out = np.empty(len(passages), dtype=np.float32)
+    buf = np.empty((min(chunk, len(passages)), passages.shape[1]), dtype=np.float32)
+    for s in range(0, len(passages), chunk):
+        e = min(s + chunk, len(passages))
+        part = buf[: e - s]
+        np.copyto(part, passages[s:e], casting="unsafe")
+        np.matmul(part, query, out=out[s:e])
+    return out * scales
+
+
 def pooled_similarity(
     query: np.ndarray,
     passages: np.ndarray,
     offsets: np.ndarray,
     norms: np.ndarray,
     rows: np.ndarray | None = None,
+    scales: np.ndarray | None = None,
 ) -> np.ndarray:
     """Cosine between a query vector and each document's mean passage vector.
 
@@ -69,17 +91,18 @@ def pooled_similarity(
         offsets: ``(n_docs + 1,)`` passage offsets.
         norms: ``(n_docs,)`` from :func:`pooled_norms`.
         rows: Documents to score; ``None`` scores all.
+        scales: Per-passage scales when ``passages`` are int8 codes.
 
     Returns:
         ``(n,)`` cosines.
     """
     if rows is None:
-        sims = passages @ query
+        sims = passage_similarity(passages, query, scales)
         return np.add.reduceat(sims, offsets[:-1]) / norms
     if not len(rows):
         return np.zeros(0, dtype=np.float32)
     idx, local = _gather(offsets, rows)
-    sims = passages[idx] @ query
+    sims = passage_similarity(passages[idx], query, None if scales is None else scales[idx])
     return np.add.reduceat(sims, local[:-1]) / norms[rows]
 
 

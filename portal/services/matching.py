@@ -299,6 +299,18 @@ class MatchingEngine:
             show_progress=False,
         )
 
+    @staticmethod
+    def company_texts(ids: Sequence[str]) -> dict[str, str]:
+        """``{company id: text}`` as :func:`company_document` makes it, read in one query
+        through the current request's (or command's) session."""
+        from portal.extensions import db
+
+        rows = db.session.execute(
+            select(Company.id, Company.name, Company.description)
+            .where(Company.id.in_([int(i) for i in ids]))
+        )
+        return {str(cid): _company_text(name, description) for cid, name, description in rows}
+
     def index(self, session: Session, *, force: bool = False, progress: bool = False) -> _Index:
         """The fitted index, rebuilt first when the data changed (or ``force``).
 
@@ -342,8 +354,10 @@ class MatchingEngine:
         matcher: matching.Matcher | None = None
         if company_docs:
             try:
+                # Company texts stay in the database: explanations read the few they show.
                 matcher = matching.Matcher(
-                    weights=weights, encoder=self.encoder, areas=areas
+                    weights=weights, encoder=self.encoder, areas=areas,
+                    company_texts=self.company_texts,
                 ).fit(challenge_docs, company_docs)
             except ValueError as exc:
                 # e.g. every company text is empty: nothing can be ranked yet.
@@ -388,10 +402,14 @@ _ENGINE_LOCK = threading.Lock()
 
 
 # --------------------------------------------------------------------------- rows -> documents
+def _company_text(name: str, description: str | None) -> str:
+    return (description or "").strip() or name
+
+
 def _company_doc(company_id: int, name: str, description: str | None, trl: int | None,
                  county: str | None, areas) -> matching.Document:
     return matching.Document(
-        id=str(company_id), text=(description or "").strip() or name, title=name,
+        id=str(company_id), text=_company_text(name, description), title=name,
         areas=tuple(areas), trl=(trl, trl) if trl else None, region=county or None,
     )
 

@@ -99,6 +99,36 @@ def test_explanation_of_a_tiny_example(matcher):
     assert drones.components["trl"] < 1.0 and drones.components["region"] == 0.0
 
 
+def test_company_texts_can_stay_outside_the_index(matcher):
+    texts = {d.id: d.text for d in COMPANIES}
+    asked: list[list[str]] = []
+
+    def load(ids):
+        asked.append(sorted(ids))
+        return {i: texts[i] for i in ids}
+
+    lean = Matcher(encoder=HashingEncoder(), areas=AREAS, company_texts=load).fit(
+        CHALLENGES, COMPANIES
+    )
+    assert not hasattr(lean, "companies_")  # no documents kept
+    assert asked == []  # fitting needs no texts back
+    kept = matcher.rank_companies("sonar", top_k=3)
+    lean_ranked = lean.rank_companies("sonar", top_k=3)
+    assert lean_ranked == kept  # same scores, areas, notes, terms and passages
+    assert asked == [sorted(m.company_id for m in kept)]  # one call, only the shown companies
+    for company in COMPANIES:  # areas, TRL and region notes rebuilt from the arrays
+        assert lean.explain("armour", company.id) == matcher.explain("armour", company.id)
+
+
+def test_a_company_text_gone_from_the_store_leaves_its_passage_empty():
+    lean = Matcher(encoder=HashingEncoder(), areas=AREAS, company_texts=lambda ids: {}).fit(
+        CHALLENGES, COMPANIES
+    )
+    best = lean.rank_companies("sonar", top_k=1)[0]
+    assert best.company_id == "acoustics" and best.best_passages["company"] == ""
+    assert "hydrophone" in best.top_shared_terms  # terms come from the index, not the text
+
+
 def test_missing_features_are_neutral_and_said_so(matcher):
     m = matcher.explain("armour", "composites")
     assert m.components["trl"] == 0.5 and m.components["region"] == 0.5
@@ -144,9 +174,9 @@ def test_masked_candidates_are_not_scored(matcher, monkeypatch):
     seen = []
     original = scoring.pooled_similarity
 
-    def spy(query, passages, offsets, norms, rows=None):
+    def spy(query, passages, offsets, norms, rows=None, scales=None):
         seen.append(None if rows is None else rows.tolist())
-        return original(query, passages, offsets, norms, rows)
+        return original(query, passages, offsets, norms, rows, scales)
 
     monkeypatch.setattr(scoring, "pooled_similarity", spy)
     mask = np.array([False, True, False, True, False])
@@ -214,3 +244,25 @@ def test_unfitted_and_duplicate_ids_fail_clearly():
         Matcher(encoder=HashingEncoder(), areas=AREAS).rank_companies("sonar")
     with pytest.raises(ValueError):
         Matcher(encoder=HashingEncoder(), areas=AREAS).fit(CHALLENGES, COMPANIES + COMPANIES[:1])
+
+
+def test_int8_vectors_keep_the_ranking_of_float32_vectors():
+    rng = np.random.default_rng(7)
+    words = [f"w{n}" for n in range(300)]
+    companies = [
+        Document(f"c{n}", " ".join(rng.choice(words, 40))) for n in range(60)
+    ]
+    challenges = [Document(f"q{n}", " ".join(rng.choice(words, 30))) for n in range(5)]
+    exact = Matcher(encoder=HashingEncoder(), vector_dtype="float32").fit(challenges, companies)
+    small = Matcher(encoder=HashingEncoder(), vector_dtype="int8").fit(challenges, companies)
+    assert small.company_vectors_.vectors.dtype == np.int8
+    assert small.company_vectors_.vectors.nbytes * 4 == exact.company_vectors_.vectors.nbytes
+    for q in challenges:
+        a = exact.score_companies(q.id)
+        b = small.score_companies(q.id)
+        assert np.abs(a - b).max() < 2e-3
+        assert [m.company_id for m in small.rank_companies(q.id, top_k=3)] == [
+            m.company_id for m in exact.rank_companies(q.id, top_k=3)
+        ]
+    with pytest.raises(ValueError, match="vector_dtype"):
+        Matcher(encoder=HashingEncoder(), vector_dtype="float16").fit(challenges, companies)
