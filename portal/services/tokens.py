@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from portal.db import utcnow
 from portal.models import ApiToken, User
@@ -68,7 +68,11 @@ def authenticate_token(session: Session, raw: str | None) -> User | None:
     """
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
+    token = session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))  # one round trip per API call, not two
+        .where(ApiToken.token_hash == hash_token(raw))
+    )
     if token is None or token.revoked_at is not None:
         return None
     user = token.user
