@@ -34,7 +34,7 @@ from portal.models import OutboxMessage, User
 from portal.models.enums import label
 from portal.services import coverage, mail
 from portal.services import events as service
-from portal.services.events import EventError
+from portal.services.events import DEFAULT_TOP_N, EventError
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -251,7 +251,9 @@ def withdraw(event_id: int):
 def matches(event_id: int):
     event = _managed(event_id)
     return render_template(
-        "events/matches.html", event=event, form=MatchmakingForm(), action_form=PairActionForm(),
+        "events/matches.html", event=event,
+        form=MatchmakingForm(top_n=event.matchmaking_top_n or DEFAULT_TOP_N),
+        action_form=PairActionForm(),
         button=ButtonForm(), groups=service.pairs_by_challenge(db.session, event),
         explanation=service.explanation)
 

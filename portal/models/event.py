@@ -26,6 +26,7 @@ class Event(Base):
         CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),
         CheckConstraint("meeting_minutes BETWEEN 5 AND 240", name="meeting_minutes"),
         CheckConstraint("tables BETWEEN 1 AND 500", name="tables"),
+        CheckConstraint("matchmaking_top_n BETWEEN 1 AND 50", name="matchmaking_top_n"),
         CheckConstraint("start_time < end_time", name="time_range"),
     )
 
@@ -44,6 +45,8 @@ class Event(Base):
     tables: Mapped[int] = mapped_column(Integer, default=10)
     # Added to the match score of companies in the event's county (shown in explanations).
     regional_boost: Mapped[float] = mapped_column(Float, default=0.1)
+    # Companies per challenge of the last matchmaking run, offered again for the next one.
+    matchmaking_top_n: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default="draft")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

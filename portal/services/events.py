@@ -395,6 +395,7 @@ def run_matchmaking(session: Session, event: Event, actor: User, *,
 
     if not 1 <= top_n <= MAX_TOP_N:
         raise EventError(f"Choose between 1 and {MAX_TOP_N} companies per challenge.")
+    event.matchmaking_top_n = top_n
     summary = MatchmakingSummary()
     existing = {(p.challenge_id, p.company_id): p for p in session.scalars(
         select(EventPair).where(EventPair.event_id == event.id))}

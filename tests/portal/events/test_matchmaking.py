@@ -38,6 +38,8 @@ def test_matchmaking_proposes_top_n_with_regional_boost(client, login, organiser
     assert json.loads(entry.details)["created"] == 3
     page = client.get(f"/events/{event.id}/matches").get_data(as_text=True)
     assert "Sonar firm" in page and "Event region" in page
+    # the form offers the size of the last run again, not the default
+    assert 'name="top_n"' in page and 'value="3"' in page.split('name="top_n"')[1][:200]
 
 
 def test_rerun_keeps_decided_pairs_and_drops_stale_proposals(client, login, organiser,
