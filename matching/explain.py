@@ -97,6 +97,7 @@ def build_matches(
         score = float(sum(weights[k] * comps[k] for k in weights))
 
         notes: list[str] = []
+        missing: list[str] = []
         if ch.areas and co.areas:
             shared = shared_area_ids(ch.areas, co.areas, m.areas_)
         else:
@@ -142,6 +143,7 @@ def build_matches(
                 best_passages=best,
                 notes=tuple(notes),
                 rank=rank,
+                areas_inferred=tuple(missing) if shared else (),
             )
         )
     return out

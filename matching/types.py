@@ -46,6 +46,8 @@ class Match:
             ``challenge_index``/``company_index`` into the passage split of each text.
         notes: Plain-language remarks, e.g. which features were neutral and why.
         rank: Position in the ranking (1-based; 0 for a lone explanation).
+        areas_inferred: The sides whose areas in ``shared_areas`` were inferred from the text
+            (``"challenge"``, ``"company"``); empty when both sides chose their areas.
     """
 
     challenge_id: str
@@ -58,3 +60,4 @@ class Match:
     best_passages: dict[str, object] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     rank: int = 0
+    areas_inferred: tuple[str, ...] = ()

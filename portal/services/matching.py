@@ -214,6 +214,8 @@ class MatchItem:
     rank: int
     company: Company | None = None
     challenge: Challenge | None = None
+    # Sides ("challenge", "company") whose shared areas were inferred from the text.
+    areas_inferred: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -745,6 +747,7 @@ def _item(session: Session, match: matching.Match, rank: int, *,
         best_passages=dict(match.best_passages),
         notes=list(match.notes),
         rank=rank,
+        areas_inferred=list(getattr(match, "areas_inferred", ())),
         **row,
     )
 

@@ -129,6 +129,14 @@ def test_a_company_text_gone_from_the_store_leaves_its_passage_empty():
     assert "hydrophone" in best.top_shared_terms  # terms come from the index, not the text
 
 
+def test_explanations_say_which_side_has_inferred_areas(matcher):
+    assert matcher.explain("sonar", "acoustics").areas_inferred == ()  # both chose areas
+    kitchen = matcher.explain("kitchen", "catering")
+    assert kitchen.shared_areas == ("food",)
+    assert kitchen.areas_inferred == ("challenge", "company")
+    assert matcher.explain("sonar", "catering").areas_inferred == ()  # nothing shared
+
+
 def test_missing_features_are_neutral_and_said_so(matcher):
     m = matcher.explain("armour", "composites")
     assert m.components["trl"] == 0.5 and m.components["region"] == 0.5

@@ -44,6 +44,18 @@ def test_owner_sees_explained_matches(client, login, setup):
     assert html.index("Sonar &lt;b&gt;") < html.index("Food AS")
 
 
+def test_inferred_shared_areas_are_marked(client, login, setup, make_company):
+    make_company(name="Acoustics AS", description=SONAR + " Sonar for submarines.")
+    login(setup["owner"])
+    html = client.get(_url(setup["challenge"])).get_data(as_text=True)
+    row = html[html.index("Acoustics AS"):]
+    row = row[:row.index("</article>")] if "</article>" in row else row[:4000]
+    assert "the company's areas inferred from its text" in row
+    assert 'class="tag shared inferred"' in row
+    chosen = html[html.index("Sonar &lt;b&gt;AS"):html.index("Acoustics AS")]
+    assert "inferred from" not in chosen.split("Shared technology areas")[1][:120]
+
+
 def test_access_rules(client, login, make_user, setup, make_challenge):
     challenge = setup["challenge"]
     login(make_user(role="military", unit="Other Unit"))
