@@ -10,7 +10,7 @@ import scipy.sparse as sp
 
 from matching import scoring
 from matching.cache import MemoryCache
-from matching.encoders import BaseEncoder, Encoder, PassageVectors, l2_normalise
+from matching.encoders import VECTOR_DTYPES, BaseEncoder, Encoder, PassageVectors, l2_normalise
 from matching.explain import build_matches
 from matching.lexical import BM25Scorer, TermCounts, TfidfScorer
 from matching.scoring import COMPONENTS, DEFAULT_WEIGHTS
@@ -138,8 +138,10 @@ class Matcher:
         Returns:
             self
         """
-        if self.vector_dtype not in ("int8", "float32"):
-            raise ValueError(f"vector_dtype must be 'int8' or 'float32', not {self.vector_dtype!r}")
+        if self.vector_dtype not in VECTOR_DTYPES:
+            raise ValueError(
+                f"vector_dtype must be one of {VECTOR_DTYPES}, not {self.vector_dtype!r}"
+            )
         enc = self._encoder()
         self.encoder_ = enc
         self.weights_ = scoring.normalise_weights(self.weights)
@@ -174,15 +176,18 @@ class Matcher:
         del counts, tfidf
 
         enc_stats = {}
-        self.company_vectors_ = enc.encode_documents([company_text(d) for d in self.companies_])
+        # int8 codes are written as vectors arrive: the float32 matrix never exists whole.
+        self.company_vectors_ = enc.encode_documents(
+            [company_text(d) for d in self.companies_], dtype=self.vector_dtype
+        )
         enc_stats["companies"] = dict(enc.last_stats)
         self.challenge_vectors_ = enc.encode_documents(
-            [challenge_text(d) for d in self.challenges_]
+            [challenge_text(d) for d in self.challenges_], dtype=self.vector_dtype
         )
         enc_stats["challenges"] = dict(enc.last_stats)
         self.encode_stats_ = enc_stats
         cv = self.company_vectors_
-        self.company_norms_ = scoring.pooled_norms(cv.vectors, cv.offsets)
+        self.company_norms_ = scoring.pooled_norms(cv.vectors, cv.offsets, scales=cv.scales)
         self.challenge_pooled_ = mean_vectors(self.challenge_vectors_)
 
         self.areas_ = self._areas()
@@ -201,9 +206,6 @@ class Matcher:
         )
         if self.company_texts is not None:
             del self.companies_  # explanations rebuild what they need from the arrays
-        if self.vector_dtype == "int8":
-            self.company_vectors_ = self.company_vectors_.quantised()
-            self.challenge_vectors_ = self.challenge_vectors_.quantised()
         self.challenge_region_ = np.array(
             [self._region_code(d.region) for d in self.challenges_], dtype=np.int32
         )

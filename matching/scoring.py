@@ -29,14 +29,23 @@ SPREAD = 16.0
 NEUTRAL = 0.5
 
 
-def pooled_norms(passages: np.ndarray, offsets: np.ndarray, chunk: int = 4096) -> np.ndarray:
-    """Norm of each document's passage-vector sum (computed in chunks to bound memory)."""
+def pooled_norms(
+    passages: np.ndarray,
+    offsets: np.ndarray,
+    chunk: int = 4096,
+    scales: np.ndarray | None = None,
+) -> np.ndarray:
+    """Norm of each document's passage-vector sum (computed in chunks to bound memory;
+    int8 ``passages`` are decoded with their ``scales``)."""
     n = len(offsets) - 1
     out = np.empty(n, dtype=np.float32)
     for s in range(0, n, chunk):
         e = min(s + chunk, n)
         lo = offsets[s]
-        sums = np.add.reduceat(passages[lo : offsets[e]], offsets[s:e] - lo, axis=0)
+        block = passages[lo : offsets[e]]
+        if scales is not None:
+            block = block.astype(np.float32) * scales[lo : offsets[e], None]
+        sums = np.add.reduceat(block, offsets[s:e] - lo, axis=0)
         out[s:e] = np.linalg.norm(sums, axis=1)
     return np.maximum(out, 1e-12)
 

@@ -102,3 +102,22 @@ def test_caches_follow_the_protocol_and_separate_models(tmp_path):
 def test_disk_cache_persists_across_instances(tmp_path):
     DiskCache(tmp_path).put_many("m", {"k": np.ones(3, dtype=np.float32)})
     assert DiskCache(tmp_path).get_many("m", ["k"])["k"].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_int8_documents_are_the_same_codes_cold_and_warm():
+    texts = ["alpha beta gamma", "delta " * 200, "alpha beta gamma", "epsilon zeta"]
+    exact = Encoder(model=CountingModel(), cache=MemoryCache()).encode_documents(texts)
+    model = CountingModel()
+    enc = Encoder(model=model, cache=MemoryCache())
+    cold = enc.encode_documents(texts, dtype="int8")
+    warm = enc.encode_documents(texts, dtype="int8")
+    assert model.calls == 1 and enc.last_stats["encoded"] == 0  # the warm call reads the cache
+    for pv in (cold, warm):
+        assert pv.vectors.dtype == np.int8 and pv.scales.dtype == np.float32
+        np.testing.assert_array_equal(pv.offsets, exact.offsets)
+        decoded = pv.rows(0, len(pv.vectors))
+        assert np.abs(decoded - exact.vectors).max() <= pv.scales.max() / 2 + 1e-7
+    np.testing.assert_array_equal(cold.vectors, warm.vectors)
+    np.testing.assert_array_equal(cold.vectors, exact.quantised().vectors)
+    with pytest.raises(ValueError, match="dtype"):
+        enc.encode_documents(texts, dtype="float16")
