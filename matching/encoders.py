@@ -24,7 +24,7 @@ class PassageVectors:
 
     Attributes:
         vectors: ``(n_passages, dim)`` float32, L2-normalised rows; or, when ``scales`` is
-            set, their int8 codes (see :meth:`quantised`).
+            set, their int8 codes (see :func:`quantise`).
         offsets: ``(n_docs + 1,)`` int64; passages of document ``i`` are
             ``vectors[offsets[i]:offsets[i + 1]]`` (at least one per document).
         texts: The passage strings, or ``None`` when not kept.
@@ -57,17 +57,6 @@ class PassageVectors:
         """Return one L2-normalised mean vector per document."""
         sums = np.add.reduceat(self.rows(0, len(self.vectors)), self.offsets[:-1], axis=0)
         return l2_normalise(sums)
-
-    def quantised(self, chunk: int = 4096) -> PassageVectors:
-        """The same vectors as int8 codes with one scale per passage (a quarter of the
-        memory; a cosine moves by about 1e-3, far below the gaps that order a ranking)."""
-        if self.scales is not None:
-            return self
-        rows = _Rows(len(self.vectors), "int8")
-        rows.allocate(self.vectors.shape[1])
-        for s in range(0, len(self.vectors), chunk):
-            rows.put(np.arange(s, min(s + chunk, len(self.vectors))), self.vectors[s : s + chunk])
-        return PassageVectors(rows.vectors, self.offsets, self.texts, rows.scales)
 
 
 VECTOR_DTYPES = ("float32", "int8")
@@ -282,7 +271,7 @@ class BaseEncoder:
             keep_texts: Keep the passage strings in the result.
             chunk: Documents per cache look-up.
             dtype: ``"float32"``, or ``"int8"`` to store codes with per-passage scales as
-                they arrive (see :meth:`PassageVectors.quantised`).
+                they arrive (see :func:`quantise`).
 
         Returns:
             The passage vectors with per-document offsets.

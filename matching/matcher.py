@@ -95,8 +95,8 @@ class Matcher:
             :meth:`fit`). When given, the fitted matcher keeps no company documents: a large
             index then holds arrays only, and explanations fetch the texts of the companies
             they explain. ``None`` keeps the documents.
-        vector_dtype: Storage of the passage vectors after fitting: ``"int8"`` (one scale per
-            passage; a quarter of the memory, cosines within about 1e-3) or ``"float32"``.
+        vector_dtype: Storage of the passage vectors: ``"int8"`` (one scale per passage; a
+            quarter of the memory, cosines within about 1e-3) or ``"float32"``.
     """
 
     def __init__(
@@ -204,11 +204,11 @@ class Matcher:
         self.company_region_ = np.array(
             [self._region_code(d.region) for d in self.companies_], dtype=np.int32
         )
-        if self.company_texts is not None:
-            del self.companies_  # explanations rebuild what they need from the arrays
         self.challenge_region_ = np.array(
             [self._region_code(d.region) for d in self.challenges_], dtype=np.int32
         )
+        if self.company_texts is not None:
+            del self.companies_  # explanations rebuild what they need from the arrays
         return self
 
     def _region_code(self, region: str | None) -> int:
