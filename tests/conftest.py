@@ -17,7 +17,7 @@ from sqlalchemy import MetaData, insert, select, text
 
 from portal import create_app
 from portal.db import Base, db, utcnow
-from portal.models import Company, User
+from portal.models import Area, Challenge, Company, User
 from portal.models.enums import AccountStatus, Role
 from portal.services import accounts
 
@@ -124,6 +124,26 @@ def runner(app):
 
 
 _counter = itertools.count(1)
+
+
+def add_challenge(
+    defaults: dict, *, owner: User | None = None, area_slugs=(), **fields
+) -> Challenge:
+    """Insert a challenge made of ``defaults`` updated by ``fields`` (the folders' own
+    ``make_challenge`` fixtures differ only in their defaults). ``owner`` sets the unit and
+    the owner; areas are given by slug, in that order (an unknown slug is an error)."""
+    values = dict(defaults)
+    if owner is not None:
+        values.update(unit=owner.unit, owner_id=owner.id)
+    values.update(fields)
+    challenge = Challenge(**values)
+    if area_slugs:
+        found = db.session.scalars(select(Area).where(Area.slug.in_(list(area_slugs))))
+        rows = {a.slug: a for a in found}
+        challenge.areas = [rows[slug] for slug in area_slugs]
+    db.session.add(challenge)
+    db.session.commit()
+    return challenge
 
 
 @pytest.fixture

@@ -3,11 +3,11 @@
 import itertools
 
 import pytest
-from sqlalchemy import select
 
 from portal.db import db
-from portal.models import Area, Challenge
+from portal.models import Challenge
 from portal.services import tokens
+from tests.conftest import add_challenge
 
 _numbers = itertools.count(1)
 
@@ -43,17 +43,10 @@ def api(app):
 
 @pytest.fixture
 def make_challenge(app):
-    def factory(*, unit: str = "Unit X", area_slugs=(), **fields) -> Challenge:
-        n = next(_numbers)
-        values = {"title": f"Challenge {n}", "problem": "Passive sonar for quiet submarines.",
-                  "status": "open", "visibility": "registered", "unit": unit}
-        values.update(fields)
-        challenge = Challenge(**values)
-        if area_slugs:
-            challenge.areas = list(db.session.scalars(
-                select(Area).where(Area.slug.in_(area_slugs))))
-        db.session.add(challenge)
-        db.session.commit()
-        return challenge
+    def factory(**fields) -> Challenge:
+        defaults = {"title": f"Challenge {next(_numbers)}",
+                    "problem": "Passive sonar for quiet submarines.",
+                    "status": "open", "visibility": "registered", "unit": "Unit X"}
+        return add_challenge(defaults, **fields)
 
     return factory

@@ -19,13 +19,13 @@ def _titles(client, **query) -> set[str]:
 @pytest.fixture
 def catalogue(make_challenge):
     today = date.today()
-    make_challenge(title="Sonar barrier", areas=["underwater-technology"], county="Vestland",
+    make_challenge(title="Sonar barrier", area_slugs=["underwater-technology"], county="Vestland",
                    trl_min=5, trl_max=7, deadline=today + timedelta(days=10),
                    problem="Detect SUBMARINES in fjords.")
-    make_challenge(title="Drone warning", areas=["autonomy-ai", "c2-decision-support"],
+    make_challenge(title="Drone warning", area_slugs=["autonomy-ai", "c2-decision-support"],
                    county="Troms", trl_min=3, trl_max=5, deadline=today + timedelta(days=40),
                    context="Forward positions at 50% humidity")
-    make_challenge(title="Cold batteries", areas=["lifecycle-support"], county=None,
+    make_challenge(title="Cold batteries", area_slugs=["lifecycle-support"], county=None,
                    trl_min=None, trl_max=None, deadline=today + timedelta(days=90),
                    effect="Sensors run a month in the Arctic")
     make_challenge(title="Old closed call", status="closed", county="Troms")

@@ -7,6 +7,7 @@ import pytest
 from portal.db import db
 from portal.models import Challenge, Event, EventChallenge, EventPair, EventRegistration
 from portal.models.enums import Role
+from tests.conftest import add_challenge
 
 
 @pytest.fixture
@@ -16,21 +17,16 @@ def organiser(make_user):
 
 @pytest.fixture
 def make_challenge(app):
-    def factory(owner=None, **fields) -> Challenge:
-        values = {
+    def factory(**fields) -> Challenge:
+        defaults = {
             "title": "Arctic sensor network",
             "problem": "We need robust sensors that survive Arctic winter conditions on land.",
             "effect": "Persistent situational awareness.",
-            "unit": owner.unit if owner is not None else "Brigade North",
-            "owner_id": owner.id if owner is not None else None,
+            "unit": "Brigade North",
             "status": "open",
             "visibility": "registered",
         }
-        values.update(fields)
-        challenge = Challenge(**values)
-        db.session.add(challenge)
-        db.session.commit()
-        return challenge
+        return add_challenge(defaults, **fields)
 
     return factory
 

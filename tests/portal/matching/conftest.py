@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from portal.db import db
 from portal.models import Area, Challenge
+from tests.conftest import add_challenge
 
 _numbers = itertools.count(1)
 
@@ -18,23 +19,17 @@ def areas(*slugs: str) -> list[Area]:
 
 @pytest.fixture
 def make_challenge(app):
-    """Create a challenge: ``make_challenge(unit=..., visibility=..., status=..., areas=[...])``."""
+    """Create a challenge: ``make_challenge(unit=..., visibility=..., area_slugs=[...])``."""
 
-    def factory(*, unit: str = "Unit X", area_slugs=(), **fields) -> Challenge:
-        n = next(_numbers)
-        values = {
-            "title": f"Challenge {n}",
+    def factory(**fields) -> Challenge:
+        defaults = {
+            "title": f"Challenge {next(_numbers)}",
             "problem": "We need better sensors for harsh Arctic conditions.",
             "status": "open",
             "visibility": "registered",
-            "unit": unit,
+            "unit": "Unit X",
         }
-        values.update(fields)
-        challenge = Challenge(**values)
-        challenge.areas = areas(*area_slugs)
-        db.session.add(challenge)
-        db.session.commit()
-        return challenge
+        return add_challenge(defaults, **fields)
 
     return factory
 
