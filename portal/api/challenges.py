@@ -81,6 +81,7 @@ def match_item_json(item: matching.MatchItem) -> dict[str, Any]:
         "score": round(float(item.score), 6),
         "components": {k: round(float(v), 6) for k, v in item.components.items()},
         "shared_areas": [a.slug for a in item.shared_areas],
+        "areas_inferred": list(item.areas_inferred),
         "top_terms": list(item.top_terms),
         "best_passages": {
             "challenge": str(item.best_passages.get("challenge", "")),
@@ -401,6 +402,11 @@ SCHEMAS: dict[str, Any] = {
                 "additionalProperties": {"type": "number"},
             },
             "shared_areas": {"type": "array", "items": {"type": "string"}},
+            "areas_inferred": {
+                "type": "array", "items": {"type": "string", "enum": ["challenge", "company"]},
+                "description": "Sides whose shared areas were inferred from their text "
+                               "(empty when both chose their areas).",
+            },
             "top_terms": {"type": "array", "items": {"type": "string"}},
             "best_passages": {
                 "type": "object", "required": ["challenge", "company"],

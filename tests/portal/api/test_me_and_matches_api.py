@@ -129,6 +129,10 @@ def test_matches_api(api, make_user, make_company, make_challenge):
     assert set(body["items"][0]) >= MATCH_KEYS
     assert set(body["items"][0]["components"]) == {"semantic", "lexical", "areas", "trl",
                                                    "region"}
+    for item in body["items"]:  # neither side chose areas: whatever is shared was inferred
+        assert item["areas_inferred"] == (["challenge", "company"] if item["shared_areas"]
+                                          else [])
+    assert any(item["shared_areas"] for item in body["items"])
     assert "teams" in body and body["weights_version"] == "default"
     assert "hidden@sonar.test" not in response.get_data(as_text=True)
     assert api(make_user(role="organiser")).get(
