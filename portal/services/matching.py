@@ -35,6 +35,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import ORMExecuteState, Session, selectinload
 
 import matching
+from matching.taxonomy import CROSSWALK_CREDIT
 from portal.models import (
     Area,
     Challenge,
@@ -53,17 +54,13 @@ log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "matching"
 DEFAULT_VERSION = "default"
-COMPONENT_NAMES: tuple[str, ...] = tuple(
-    getattr(matching, "COMPONENTS", ("semantic", "lexical", "areas", "trl", "region"))
-)
+COMPONENT_NAMES: tuple[str, ...] = tuple(matching.COMPONENTS)
 EVENT_REGION = "event_region"
 # Keys per IN (...) clause: under SQLite's oldest host-parameter limit (999).
 _IN_CHUNK = 500
 # An area counts as covered "well" by a company at or above this coverage (explicit = 1.0,
 # crosswalk only = 0.5, inferred = strength relative to the company's strongest area).
 COVERAGE_WELL = 0.6
-# Credit for an area reached only through the crosswalk: related, not the same (as the library).
-CROSSWALK_CREDIT = float(getattr(getattr(matching, "taxonomy", None), "CROSSWALK_CREDIT", 0.5))
 # Per-index memo of derived results (area scores of texts, visibility masks); cleared when full.
 _MEMO_LIMIT = 20_000
 _MASK_MEMO_LIMIT = 64
@@ -747,7 +744,7 @@ def _item(session: Session, match: matching.Match, rank: int, *,
         best_passages=dict(match.best_passages),
         notes=list(match.notes),
         rank=rank,
-        areas_inferred=list(getattr(match, "areas_inferred", ())),
+        areas_inferred=list(match.areas_inferred),
         **row,
     )
 
@@ -814,14 +811,14 @@ def rank_companies(
     else:
         positions = np.flatnonzero(mask)
         counties = _company_counties(session, [index.company_ids[p] for p in positions])
-        scores = _scores(m, key, mask, positions, index.company_ids)
+        scores = _scores(m, key, mask)
         bonus = np.array(
             [boost if counties.get(index.company_ids[p]) == boost_county else 0.0
              for p in positions]
         )
         boosted = np.clip(scores + bonus, 0.0, 1.0)
         order = np.lexsort((positions, -boosted))[:top_k]
-        matches = [_explain(m, key, str(index.company_ids[positions[o]]), mask)
+        matches = [m.explain(key, str(index.company_ids[positions[o]]), mask=mask)
                    for o in order]
         boosts = {str(index.company_ids[positions[o]]): float(bonus[o]) for o in order}
     companies = _rows_by_id(session, Company, [int(x.company_id) for x in matches])
@@ -861,7 +858,7 @@ def best_companies(
         positions = np.flatnonzero(mask)
         if not len(positions):
             continue
-        scores = _scores(index.matcher, str(challenge.id), mask, positions, index.company_ids)
+        scores = _scores(index.matcher, str(challenge.id), mask)
         best = int(np.argmax(scores))
         found[challenge.id] = (float(scores[best]), index.company_ids[positions[best]],
                                len(positions))
@@ -870,22 +867,9 @@ def best_companies(
             for ch, (score, cid, n) in found.items()}
 
 
-def _scores(m: matching.Matcher, key: str, mask: np.ndarray, positions: np.ndarray,
-            company_ids: list[int]) -> np.ndarray:
-    """Blended scores of the allowed companies, in the order of ``positions``."""
-    if hasattr(m, "score_companies"):
-        return np.asarray(m.score_companies(key, mask=mask), dtype=float)
-    ranked = m.rank_companies(key, top_k=len(positions), mask=mask)
-    by_id = {x.company_id: x.score for x in ranked}
-    return np.array([by_id.get(str(company_ids[p]), 0.0) for p in positions], dtype=float)
-
-
-def _explain(m: matching.Matcher, key: str, company_key: str, mask: np.ndarray) -> matching.Match:
-    """The pair's explanation with components relative to the same masked candidates."""
-    try:
-        return m.explain(key, company_key, mask=mask)
-    except TypeError:  # a library without the mask argument
-        return m.explain(key, company_key)
+def _scores(m: matching.Matcher, key: str, mask: np.ndarray) -> np.ndarray:
+    """Blended scores of the allowed companies, in the order of their mask positions."""
+    return np.asarray(m.score_companies(key, mask=mask), dtype=float)
 
 
 def _company_counties(session: Session, ids: list[int]) -> dict[int, str | None]:
