@@ -45,15 +45,20 @@ def test_owner_sees_explained_matches(client, login, setup):
 
 
 def test_inferred_shared_areas_are_marked(client, login, setup, make_company):
-    make_company(name="Acoustics AS", description=SONAR + " Sonar for submarines.")
+    acoustics = make_company(name="Acoustics AS", description=SONAR + " Sonar for submarines.")
     login(setup["owner"])
     html = client.get(_url(setup["challenge"])).get_data(as_text=True)
-    row = html[html.index("Acoustics AS"):]
-    row = row[:row.index("</article>")] if "</article>" in row else row[:4000]
-    assert "the company's areas inferred from its text" in row
-    assert 'class="tag shared inferred"' in row
-    chosen = html[html.index("Sonar &lt;b&gt;AS"):html.index("Acoustics AS")]
-    assert "inferred from" not in chosen.split("Shared technology areas")[1][:120]
+
+    def card(company):
+        """The page's match card of ``company`` (up to the next card, or the page's end)."""
+        start = html.index(f'id="company-{company.id}"')
+        end = html.find('id="company-', start + 1)
+        return html[start:] if end < 0 else html[start:end]
+
+    inferred, chosen = card(acoustics), card(setup["sonar"])
+    assert "the company's areas inferred from its text" in inferred
+    assert 'class="tag shared inferred"' in inferred
+    assert "Shared technology areas" in chosen and "inferred from" not in chosen
 
 
 def test_access_rules(client, login, make_user, setup, make_challenge):
