@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from flask import current_app, g, has_request_context
+from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import event, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import ORMExecuteState, Session, selectinload
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, selectinload
 
 import matching
 from matching.taxonomy import CROSSWALK_CREDIT
@@ -76,33 +76,59 @@ _write_generation = itertools.count(1)
 _generation = [0]
 
 
-def _bump_generation(*_args: Any) -> None:
+# A session that has written in its open transaction holds the database's write lock until it
+# ends (on SQLite, the one lock of the whole file): the embedding cache writes through it.
+_WROTE = "portal.matching.wrote"
+
+
+def _bump_generation(session: Session, *_args: Any) -> None:
+    session.info[_WROTE] = True
     _generation[0] = next(_write_generation)
 
 
 def _bump_on_write(state: ORMExecuteState) -> None:
     if not state.is_select:
-        _bump_generation()
+        _bump_generation(state.session)
+
+
+def _transaction_ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
 
 
 event.listen(Session, "after_flush", _bump_generation)
 event.listen(Session, "do_orm_execute", _bump_on_write)
+event.listen(Session, "after_transaction_end", _transaction_ended)
+
+
+def holds_writes(session: Session) -> bool:
+    """Whether ``session`` has written, or will write, in its open transaction."""
+    return bool(session.info.get(_WROTE) or session.new or session.dirty or session.deleted)
 
 
 # --------------------------------------------------------------------------- embedding cache
 class DatabaseEmbeddingCache:
     """The :class:`matching.EmbeddingCache` protocol over the ``embeddings`` table.
 
-    Every call opens its own short session from ``session_factory`` and commits it, so vectors
-    persist even when the request that caused the encoding only reads (a GET never commits).
-    Writes are insert-if-absent: another worker may have stored the same passage meanwhile.
+    Reads and writes use a short session of their own from ``session_factory``, committed at
+    once, so vectors persist even when the request that caused the encoding only reads (a GET
+    never commits). The one exception: when the session of the request or command that is
+    encoding (``current_session``) has already written in its open transaction, it holds the
+    database's write lock until it ends, and a second connection would wait for that lock
+    until it timed out (SQLite locks the whole file). Then the vectors are written through that
+    session and commit with its own changes. Writes are insert-if-absent: another worker may
+    have stored the same passage meanwhile.
 
     Args:
         session_factory: Callable returning a new :class:`~sqlalchemy.orm.Session`.
+        current_session: Callable returning the session of the current request or command,
+            or ``None`` where there is none.
     """
 
-    def __init__(self, session_factory: Callable[[], Session]) -> None:
+    def __init__(self, session_factory: Callable[[], Session],
+                 current_session: Callable[[], Session | None] = lambda: None) -> None:
         self.session_factory = session_factory
+        self.current_session = current_session
         self.hits = 0
         self.misses = 0
         self._counter_lock = threading.Lock()
@@ -155,10 +181,13 @@ class DatabaseEmbeddingCache:
             }
             for key, vec in vectors.items()
         ]
+        caller = self.current_session()
         try:
+            if caller is not None and holds_writes(caller):
+                _insert_ignore_chunked(caller, rows)
+                return
             with self._session() as session:
-                for start in range(0, len(rows), _IN_CHUNK):
-                    _insert_ignore(session, rows[start : start + _IN_CHUNK])
+                _insert_ignore_chunked(session, rows)
                 session.commit()
         except DBAPIError as exc:
             log.warning("could not store %d embeddings: %s", len(rows), exc)
@@ -170,6 +199,11 @@ class DatabaseEmbeddingCache:
             yield session
         finally:
             session.close()
+
+
+def _insert_ignore_chunked(session: Session, rows: list[dict]) -> None:
+    for start in range(0, len(rows), _IN_CHUNK):
+        _insert_ignore(session, rows[start : start + _IN_CHUNK])
 
 
 def _insert_ignore(session: Session, rows: list[dict]) -> None:
@@ -259,11 +293,13 @@ class MatchingEngine:
     Args:
         config: The app's config mapping (read once).
         session_factory: Callable returning a new session (for the embedding cache).
+        current_session: Callable returning the current request's or command's session.
     """
 
-    def __init__(self, config: Mapping[str, Any], session_factory: Callable[[], Session]) -> None:
+    def __init__(self, config: Mapping[str, Any], session_factory: Callable[[], Session],
+                 current_session: Callable[[], Session | None] = lambda: None) -> None:
         self.config = dict(config)
-        self.cache = DatabaseEmbeddingCache(session_factory)
+        self.cache = DatabaseEmbeddingCache(session_factory, current_session)
         self.lock = threading.RLock()
         self._encoder: Any = None
         self._index: _Index | None = None
@@ -392,7 +428,12 @@ def get_engine(app: Any = None) -> MatchingEngine:
                 def session_factory() -> Session:
                     return Session(bind=bind, expire_on_commit=False)
 
-                engine = MatchingEngine(app.config, session_factory)
+                def current_session() -> Session | None:
+                    if has_app_context() and db.session.registry.has():
+                        return db.session()
+                    return None
+
+                engine = MatchingEngine(app.config, session_factory, current_session)
                 app.extensions[EXTENSION_KEY] = engine
     return engine
 

@@ -1,11 +1,15 @@
 """Matchmaking through the real matching bridge (hashing encoder in tests)."""
 
 import json
+import logging
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from matching.matcher import challenge_text
+from matching.text import text_hash
 from portal.db import db
-from portal.models import AuditEntry, EventPair
+from portal.models import AuditEntry, Embedding, EventPair
+from portal.services.matching import challenge_document, get_engine
 
 SONAR = ("Underwater acoustic sensing: sonar arrays, hydrophones and signal processing for "
          "submarine detection in cold Arctic fjords.")
@@ -97,3 +101,26 @@ def test_dashboard_lists_gaps_only_for_visible_challenges(client, login, organis
     body = client.get("/events/dashboard?threshold=0.99").get_data(as_text=True)
     assert "Hypersonic glide vehicle tracking" in body
     assert "Hidden draft gap" not in body
+
+
+def test_matchmaking_with_a_cold_cache_stores_every_embedding_without_a_lock_wait(
+        client, login, organiser, make_event, make_challenge, make_company, caplog):
+    # The form path: the run writes the event (its last "companies per challenge") before it
+    # ranks, so the request holds the database's write lock while the matcher encodes the new
+    # passages. The embedding cache must not wait for that lock on a connection of its own.
+    companies(make_company, 3)
+    challenge = make_challenge(title="Sonar for fjords", problem=SONAR)
+    event = make_event(organiser, challenges=[challenge])
+    assert db.session.scalar(select(func.count()).select_from(Embedding)) == 0
+    login(organiser)
+    with caplog.at_level(logging.WARNING):
+        assert client.post(f"/events/{event.id}/matchmaking",
+                           data={"top_n": "3"}).status_code == 302
+    assert not [r for r in caplog.records if "embeddings" in r.getMessage()]
+    assert len(pairs()) == 3
+    encoder = get_engine().encoder
+    wanted = {text_hash(p) for p in encoder.passages(SONAR)}
+    challenge_passages = encoder.passages(challenge_text(challenge_document(challenge)))
+    wanted |= {text_hash(p) for p in challenge_passages}
+    db.session.remove()  # read what was committed, not what this session remembers
+    assert wanted <= set(db.session.scalars(select(Embedding.text_hash)))
