@@ -2,10 +2,15 @@
 
 The server is a threaded werkzeug server in a background thread, with CSRF on, exactly as a
 browser meets it. Every step of a flow is saved as ``artifacts/e2e/<test>/<nn>-<step>.png``.
-Tests skip when Debian's Chromium (/usr/bin/chromium) is missing.
+Each test gets its own copy of a seeded database and its own app (a cold matcher index and
+embedding cache), so any test passes alone and in any order. Tests skip when Debian's Chromium
+(/usr/bin/chromium) is missing, unless ``E2E_REQUIRED=1`` (as in CI) turns a skip into an
+error: a run that cannot drive a browser must not pass as if it had.
 """
 
+import os
 import re
+import shutil
 import socket
 import threading
 from pathlib import Path
@@ -28,7 +33,15 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
 ADMIN_EMAIL = "admin@portal.test"
 ADMIN_PASSWORD = "a long admin passphrase"
 
+E2E_REQUIRED = os.environ.get("E2E_REQUIRED") == "1"
+
 pytestmark = pytest.mark.e2e
+
+
+def _cannot_run(reason: str):
+    if E2E_REQUIRED:
+        pytest.fail(f"E2E_REQUIRED=1, but the browser tests cannot run: {reason}", pytrace=False)
+    pytest.skip(reason)
 
 
 def pytest_collection_modifyitems(items):
@@ -36,8 +49,10 @@ def pytest_collection_modifyitems(items):
         if "tests/e2e/" in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.e2e)
             if not CHROMIUM.exists():
-                item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} is not installed "
-                                                        "(apt-get install chromium)"))
+                reason = f"{CHROMIUM} is not installed (apt-get install chromium)"
+                if E2E_REQUIRED:
+                    raise pytest.UsageError(f"E2E_REQUIRED=1, but {reason}")
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -56,46 +71,91 @@ def _free_port() -> int:
             except OSError:
                 continue
             return port
-    pytest.skip(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
+    _cannot_run(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
+
+
+E2E_CONFIG = {
+    "PORTAL_ENV": "testing",
+    "SECRET_KEY": "e2e-secret-key-not-for-production-0123456789",
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    "MATCHER_ENCODER": "hashing",
+    "WTF_CSRF_ENABLED": True,
+}
+
+
+def _app(path: Path):
+    return create_app({**E2E_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
 
 
 @pytest.fixture(scope="session")
-def portal_app(tmp_path_factory):
-    """A freshly migrated SQLite portal with an administrator and the seeded world of
-    :mod:`tests.e2e.seed` (units, an organiser, open challenges and companies)."""
-    path = tmp_path_factory.mktemp("e2e") / "portal.db"
-    app = create_app({
-        "PORTAL_ENV": "testing",
-        "SECRET_KEY": "e2e-secret-key-not-for-production-0123456789",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        "MATCHER_ENCODER": "hashing",
-        "WTF_CSRF_ENABLED": True,
-    })
+def seeded_database(tmp_path_factory) -> Path:
+    """A migrated SQLite file with an administrator and the seeded world of
+    :mod:`tests.e2e.seed` (units, an organiser, open challenges and companies), made once;
+    every test serves a copy of it. Nothing is encoded yet: each test starts with a cold
+    embedding cache."""
+    path = tmp_path_factory.mktemp("e2e-template") / "portal.db"
+    app = _app(path)
     with app.app_context():
         upgrade()
         accounts.create_admin(db.session, ADMIN_EMAIL, ADMIN_PASSWORD)
         seed_portal(db.session)
         db.session.commit()
         db.session.remove()
-    return app
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def portal_app(seeded_database, tmp_path):
+    """This test's own portal: a fresh copy of the seeded database and a new app (its own
+    matcher index), so a test never sees what another one wrote or encoded."""
+    path = tmp_path / "portal.db"
+    shutil.copy(seeded_database, path)
+    app = _app(path)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+class _Dispatcher:
+    """The WSGI app the server calls: the current test's portal."""
+
+    def __init__(self) -> None:
+        self.app = None
+
+    def __call__(self, environ, start_response):
+        return self.app(environ, start_response)
 
 
 @pytest.fixture(scope="session")
-def base_url(portal_app):
-    """The portal, served by a threaded werkzeug server on a free port in 5171-5179."""
+def _server():
+    """One threaded werkzeug server on a free port in 5171-5179 for the whole run."""
     port = _free_port()
-    server = make_server("127.0.0.1", port, portal_app, threaded=True)
+    dispatcher = _Dispatcher()
+    server = make_server("127.0.0.1", port, dispatcher, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}", dispatcher
     server.shutdown()
     thread.join(timeout=10)
 
 
+@pytest.fixture
+def base_url(_server, portal_app):
+    """The address that serves this test's portal."""
+    url, dispatcher = _server
+    dispatcher.app = portal_app
+    yield url
+    dispatcher.app = None
+
+
 @pytest.fixture(scope="session")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        _cannot_run("playwright is not installed")
 
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
