@@ -34,19 +34,30 @@ def test_seed_is_bulk_valid_and_idempotent(app):
                              .where(AuditEntry.action == "seed_synthetic")) == 2
 
 
+# Seed 7's first companies, written out: a change to the generator that changes what a seed
+# produces (and so every benchmark built on it) shows up here.
+SEED_7_FIRST_COMPANIES = [
+    ("Bølge Subsea 00001 AS", "807000004",
+     "We are a growing engineering team in Kirkenes specialising in mine countermeasures and "
+     "submarine systems. The coating we ship has been tested in cold-weather trials together "
+     "with NATO partners. Our coating is proven in cold-weather conditions and integrates with "
+     "underwater acoustics. Looking for partners in quantum communication; current products "
+     "are at TRL 8."),
+    ("Dypvann Subsea 00002 AS", "807000012",
+     "We are a growing engineering team in Mo i Rana specialising in combat management systems "
+     "and combat management systems. Core competence: intelligence processing, documented to "
+     "STANAG 4586. We have delivered a coating for Arctic operations to the Coast Guard. The "
+     "coating we ship has been tested in Arctic trials together with the Coast Guard. We offer "
+     "test capacity, short lines of communication and STANAG 4586 documentation."),
+]
+
+
 def test_same_seed_same_texts(app):
     synthetic.seed_synthetic(db.session, companies=5, challenges=3, seed=7, sme_users=1)
-    texts = [c.description for c in db.session.scalars(select(Company).order_by(Company.id))]
-    # The generator alone, with the same seed, gives the same companies in the same order.
-    import random
-
-    rng = random.Random("companies:7")
-    vocab = synthetic._vocabulary(db.session)
-    numbers = synthetic.synthetic_org_numbers(7)
-    regenerated = [synthetic._company_row(rng, vocab, i, next(numbers))[0]["description"]
-                   for i in range(5)]
-    assert texts == regenerated
-    assert len(set(texts)) == 5
+    rows = db.session.execute(
+        select(Company.name, Company.org_number, Company.description).order_by(Company.id)).all()
+    assert [tuple(r) for r in rows[:2]] == SEED_7_FIRST_COMPANIES
+    assert len({r.description for r in rows}) == 5
 
 
 def test_cli_seeds_encodes_and_refuses_production(app, runner):
