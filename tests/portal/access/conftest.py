@@ -274,8 +274,13 @@ def bearer(world: World, role: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {raw}"} if raw else {}
 
 
-def category(response) -> str:
-    """The outcome class of a response, as the role x route table writes it."""
+def category(response, client=None) -> str:
+    """The outcome class of a response, as the role x route table writes it.
+
+    A redirect elsewhere than the login or pending page is "ok" only when it carries no error
+    or warning message: with ``client`` (the test client that made the request), a redirect
+    that flashed one is "refused".
+    """
     status = response.status_code
     if 200 <= status < 300:
         return "ok"
@@ -285,10 +290,19 @@ def category(response) -> str:
             return "login"
         if path == "/pending":
             return "pending"
+        if client is not None and _flashed(client) & {"error", "warning"}:
+            return "refused"
         return "ok"
     return {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
             405: "method_not_allowed", 409: "conflict", 422: "invalid"}.get(
         status, f"status_{status}")
+
+
+def _flashed(client) -> set[str]:
+    """Categories of the messages waiting in the client's session (they stay there: the
+    session is only read)."""
+    with client.session_transaction() as session:
+        return {category for category, _message in session.get("_flashes", [])}
 
 
 def body_texts(response) -> list[str]:

@@ -25,7 +25,7 @@ from portal.models import (
 )
 from portal.models.enums import Role
 from portal.services import audit
-from tests.portal.access.conftest import OTHER_UNIT, bearer, body_texts
+from tests.portal.access.conftest import OTHER_UNIT, ROLES, bearer, body_texts, category
 from tests.portal.access.test_canary import sweep
 
 
@@ -357,6 +357,38 @@ def test_revoked_vetting_applies_on_the_next_request(world, as_role):
     # Cookie, not bearer: see test_api_token_lock.py for the bearer + index-build lock.
     recommendations = sme.get("/api/v1/me/recommendations?top_k=100")
     assert vetted.id not in {i["challenge"]["id"] for i in recommendations.get_json()["items"]}
+
+
+# What a meeting request by each role leads to: only a company registered for the event
+# creates a request; everybody else is sent back without a row.
+MEETING_REQUEST_OUTCOME = {
+    "anonymous": "login", "pending_military": "pending",
+    "sme_unvetted": "ok", "sme_vetted": "ok",
+    "military_owner": "refused", "military_other": "refused",
+    "organiser_owner": "refused", "organiser_other": "refused", "admin": "refused",
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_meeting_request_writes_a_row_only_for_a_registered_company(world, as_role, role):
+    event, challenge = world.event, world.challenges["detachable"]
+
+    def requests() -> set[tuple[int, str, str]]:
+        db.session.expire_all()
+        return {(p.company_id, p.state, p.origin) for p in db.session.scalars(
+            select(EventPair).where(EventPair.event_id == event.id,
+                                    EventPair.challenge_id == challenge.id))}
+
+    before = requests()
+    client = as_role(role)
+    response = client.post(f"/events/{event.id}/requests",
+                           data={"challenge_id": str(challenge.id)})
+    assert category(response, client) == MEETING_REQUEST_OUTCOME[role]
+    user = world.user(role)
+    if MEETING_REQUEST_OUTCOME[role] == "ok":
+        assert requests() - before == {(user.company_id, "requested", "request")}
+    else:
+        assert requests() == before
 
 
 def test_revoked_vetting_hides_the_challenge_from_the_companys_calendar(world, as_role):
