@@ -381,8 +381,8 @@ def test_every_row_names_every_role():
     for row in ROWS:
         assert set(row.expect) == set(ROLES), row.name
         assert set(row.expect.values()) <= {
-            "ok", "refused", "login", "pending", "bad_request", "unauthorized", "forbidden", "not_found",
-            "invalid"}, row.name
+            "ok", "refused", "login", "pending", "bad_request", "unauthorized", "forbidden",
+            "not_found", "invalid"}, row.name
 
 
 def _call(client, row: Row, world: World, role: str, *, use_bearer: bool):
