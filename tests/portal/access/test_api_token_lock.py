@@ -1,12 +1,12 @@
 """A bearer-token call that builds the matching index must not lock itself out on SQLite.
 
 ``authenticate_token`` stamps ``last_used_at`` on the request's session; the ranking's first
-query autoflushes it (SQLite: a write lock for the rest of the request), and the embedding
-cache then writes through its own session and waits out the busy timeout, so the cache stays
-empty and the call takes busy_timeout x batches (about 30 s with the default 5 s).
+query autoflushes it (SQLite: a write lock for the rest of the request). An embedding cache
+that wrote on a connection of its own would wait out the busy timeout for every batch and
+give up: the cache would stay empty and a warning would be logged.
 """
 
-import time
+import logging
 
 import pytest
 from sqlalchemy import func, select
@@ -19,24 +19,24 @@ from portal.services import tokens
 
 @pytest.fixture
 def app_config():
-    # Keep the lock wait short so the failing case costs little time.
+    # Keep a lock wait short, should one happen, so the failing case costs little time.
     return {"SQLITE_BUSY_TIMEOUT_MS": 300}
 
 
-def test_bearer_recommendations_store_embeddings_quickly(app, client, make_user):
+def test_bearer_recommendations_store_embeddings_without_a_lock_wait(app, client, make_user,
+                                                                     caplog):
     user = make_user(Role.SME)
     db.session.add(Challenge(title="Passive sonar", problem="Quiet submarines, passive sonar.",
                              unit="Unit X", status="open", visibility="public"))
     _token, raw = tokens.create_token(db.session, user, "lock test")
     db.session.commit()
-    started = time.monotonic()
-    response = client.get("/api/v1/me/recommendations",
-                          headers={"Authorization": f"Bearer {raw}"})
-    elapsed = time.monotonic() - started
+    with caplog.at_level(logging.WARNING):
+        response = client.get("/api/v1/me/recommendations",
+                              headers={"Authorization": f"Bearer {raw}"})
     assert response.status_code == 200
+    assert not [r for r in caplog.records if "embeddings" in r.getMessage()]
     stored = db.session.scalar(select(func.count()).select_from(Embedding))
     assert stored > 0, "the embedding cache write was locked out"
-    assert elapsed < 1.0
 
 
 def test_bearer_call_persists_last_used_at(app, make_user):
