@@ -329,7 +329,9 @@ def test_forms_ignore_role_unit_owner_and_vetting_fields(world, as_role, app):
     user = db.session.scalar(select(User).where(User.email == "new.sme@example.test"))
     assert (user.role, user.unit) == (Role.SME, None)
     assert user.company.clearance_verified is False
-    response = anonymous.post("/auth/logout")
+    anonymous.post("/auth/logout")
+    response = anonymous.get("/account/")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
     response = anonymous.post("/auth/signup", data={
         "email": "new.admin@example.test", "password": "a long enough passphrase",
         "confirm": "a long enough passphrase", "full_name": "Would-be admin",

@@ -55,14 +55,19 @@ def test_crosswalk_alone_is_not_covering_well(app, make_company, make_challenge)
 
 
 def test_teams_never_include_masked_companies(app, make_company, make_challenge):
+    vetted = {"clearance": "facility", "clearance_verified": True}
     make_company(name="Sonar AS", description="", areas=areas("underwater-technology"))
-    make_company(name="Robots AS", description="", areas=areas("autonomy-ai"),
-                 clearance="facility", clearance_verified=True)
+    make_company(name="Cleared Sonar AS", description="",
+                 areas=areas("underwater-technology"), **vetted)
+    make_company(name="Robots AS", description="", areas=areas("autonomy-ai"), **vetted)
     challenge = make_challenge(visibility="vetted",
                                area_slugs=("underwater-technology", "autonomy-ai"))
     result = teams.suggest_teams(db.session, None, challenge)
+    # The two vetted companies together cover the challenge, so a team must be proposed,
+    # and the unvetted one (masked for a vetted-only challenge) is in none.
+    assert result.teams
     names = {m.company.name for t in result.teams for m in t.members}
-    assert "Sonar AS" not in names
+    assert names == {"Cleared Sonar AS", "Robots AS"}
 
 
 def test_inferred_areas_count_as_coverage(app, make_company, make_challenge):
