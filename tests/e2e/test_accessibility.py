@@ -117,3 +117,46 @@ def test_no_page_scrolls_sideways_on_a_phone(role, browser, base_url, world, cap
         print(f"\nphone 390x844 {role}: {len(wide)} of {len(crawl_pages(role, world))} pages "
               "scroll sideways")
     assert not wide, "pages wider than the phone:\n" + "\n".join(wide)
+
+
+FOCUS_STOP = """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    // The last Tab stop of a date or time input is the browser's own picker button, which
+    // draws its own ring (the input no longer matches :focus there; see the stylesheet's
+    // ::-webkit-calendar-picker-indicator rule).
+    const picker = ['date', 'time'].includes(el.type) && !el.matches(':focus');
+    return {tag: el.tagName.toLowerCase(), id: el.id,
+            text: (el.innerText || el.value || '').trim().slice(0, 40),
+            body: el === document.body,
+            ring: picker || (el.matches(':focus-visible') && style.outlineStyle !== 'none'
+                             && parseFloat(style.outlineWidth) >= 2),
+            shown: box.width > 0 && box.height > 0 && style.visibility !== 'hidden'};
+}"""
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_focus_stop_shows_the_focus_ring(role, browser, base_url, world, capsys):
+    """Tab through each page from the top: every stop is visible and has the focus ring."""
+    context, page = _signed_in_page(browser, base_url, role, {"width": 1280, "height": 900})
+    problems, stops = [], 0
+    try:
+        for path in crawl_pages(role, world):
+            page.goto(path)
+            page.wait_for_load_state()
+            for _ in range(400):
+                page.keyboard.press("Tab")
+                stop = page.evaluate(FOCUS_STOP)
+                if stop["body"]:
+                    break  # past the last control: focus went back to the document
+                stops += 1
+                if not (stop["ring"] and stop["shown"]):
+                    problems.append(f"{path}: {stop}")
+            else:
+                problems.append(f"{path}: more than 400 focus stops")
+    finally:
+        context.close()
+    with capsys.disabled():
+        print(f"\nfocus {role}: {stops} focus stops, {len(problems)} without a visible ring")
+    assert not problems, "\n".join(problems[:20])
