@@ -37,7 +37,11 @@ serve: migrate
 	PORTAL_ENV=$${PORTAL_ENV:-production} BIND=$${BIND:-$(HOST):$(PORT)} \
 		$(BIN)/gunicorn --config gunicorn.conf.py "app:app"
 
-test: venv
+# axe-core for the browser tests' accessibility checks (package.json, pinned in package-lock.json).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+test: venv node_modules/.package-lock.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: venv
@@ -59,4 +63,4 @@ loadtest: venv
 	$(BIN)/python loadtest/run.py $(LOADTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules

@@ -71,6 +71,9 @@ def load_config(instance_path: Path) -> dict:
         "SMTP_USER": os.environ.get("SMTP_USER") or None,
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
         "SMTP_SENDER": os.environ.get("SMTP_SENDER", "portal@localhost"),
+        # Where the accessibility statement (/accessibility) tells people to report a barrier.
+        "ACCESSIBILITY_CONTACT": os.environ.get("ACCESSIBILITY_CONTACT")
+        or os.environ.get("SMTP_SENDER", "portal@localhost"),
         "PAGE_SIZE": 20,
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", 0)),

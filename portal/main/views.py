@@ -1,6 +1,6 @@
 """Front page, dashboard, notifications, taxonomy, about page and health check."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -83,6 +83,13 @@ def taxonomy():
 @bp.get("/about")
 def about():
     return render_template("main/about.html")
+
+
+@bp.get("/accessibility")
+def accessibility():
+    """The accessibility statement (WCAG 2.1 AA, in the format Uutilsynet asks for)."""
+    contact = current_app.config.get("ACCESSIBILITY_CONTACT", "portal@localhost")
+    return render_template("main/accessibility.html", contact=contact)
 
 
 @bp.get("/healthz")

@@ -103,6 +103,8 @@ def _render_matches(challenge: Challenge, filters: MatchFilterForm, *,
             existing = page.feedback.get(item.company.id)
             forms[item.company.id] = FeedbackForm(
                 formdata=None, comment=existing.comment if existing else "")
+    for company_id, form in forms.items():  # one comment box per company: ids must differ
+        form.comment.id = form.comment.label.field_id = f"comment-{company_id}"
     return render_template(
         "matches/challenge.html", challenge=challenge, page=page, filters=filters,
         filter_args=filters.as_args(), feedback_forms=forms, shortlist_form=ShortlistForm(),

@@ -115,6 +115,7 @@ ROWS: list[Row] = [
     # --- main
     Row("main.index", "GET", fixed("/"), PUBLIC),
     Row("main.about", "GET", fixed("/about"), PUBLIC),
+    Row("main.accessibility", "GET", fixed("/accessibility"), PUBLIC),
     Row("main.taxonomy", "GET", fixed("/taxonomy"), PUBLIC),
     Row("main.healthz", "GET", fixed("/healthz"), PUBLIC),
     Row("main.dashboard", "GET", fixed("/dashboard"), LOGGED_IN),

@@ -128,3 +128,27 @@ def test_static_pages(client):
     assert "Military users" in about and "vetted SMEs only" in about
     assert client.get("/taxonomy").status_code == 200
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_accessibility_statement_is_linked_from_every_page_footer(app, client):
+    footer = client.get("/about").get_data(as_text=True).split('<footer', 1)[1]
+    assert 'href="/accessibility"' in footer
+    response = client.get("/accessibility")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    for heading in ("Conformance status", "Content that is not accessible", "How we tested",
+                    "Report a problem", "Date"):
+        assert f">{heading}</h2>" in html
+    assert "https://www.uutilsynet.no/" in html
+    contact = app.config.get("ACCESSIBILITY_CONTACT", "portal@localhost")
+    assert f'href="mailto:{contact}"' in html
+
+
+def test_accessibility_contact_comes_from_the_environment(monkeypatch, tmp_path):
+    from portal.config import load_config
+
+    monkeypatch.setenv("ACCESSIBILITY_CONTACT", "uu@forsvaret.test")
+    assert load_config(tmp_path)["ACCESSIBILITY_CONTACT"] == "uu@forsvaret.test"
+    monkeypatch.delenv("ACCESSIBILITY_CONTACT")
+    monkeypatch.setenv("SMTP_SENDER", "portal@forsvaret.test")
+    assert load_config(tmp_path)["ACCESSIBILITY_CONTACT"] == "portal@forsvaret.test"

@@ -1,5 +1,7 @@
 """Match pages: access, explanations, filters, shortlist, feedback, recommendations, areas."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -254,3 +256,19 @@ def test_highlight_escapes_before_marking(app):
     assert "&lt;script&gt;<mark>sonar</mark>&lt;/script&gt;" in out
     assert "<mark>Sonars</mark>" in out and "<mark>batteries</mark>" in out
     assert "&amp;" in out and "<mark>amp</mark>" in out  # the entity itself is untouched
+
+
+def test_each_feedback_comment_box_has_its_own_id_and_label(client, login, setup):
+    login(setup["owner"])
+    challenge, food = setup["challenge"], setup["food"]
+    html = client.get(_url(challenge)).get_data(as_text=True)
+    boxes = re.findall(r'<textarea[^>]*\bid="([^"]+)"[^>]*name="comment"', html)
+    assert len(boxes) == 2 and len(set(boxes)) == 2
+    for box in boxes:
+        assert html.count(f'for="{box}"') == 1  # a click on the label lands in its own box
+    # the error after a failed post is tied to the company's own box
+    url = f"/challenges/{challenge.id}/matches/{food.id}/feedback"
+    html = client.post(url, data={"verdict": "relevant", "comment": "x" * 1001}).get_data(
+        as_text=True)
+    assert f'aria-describedby="comment-{food.id}-error"' in html
+    assert f'id="comment-{food.id}-error"' in html
