@@ -34,7 +34,7 @@ from portal.services.challenges import (
     search_challenges,
     update_challenge,
 )
-from portal.services.teams import suggest_teams
+from portal.services.matching.teams import suggest_teams
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Team suggestions: two or three complementary companies when no single one covers a challenge.
 
-Candidates are the top ranked, *masked* companies from :func:`portal.services.matching.
-rank_companies`, so a team never contains a company that may not see the challenge.
+Candidates are the top ranked, *masked* companies from :func:`.ranking.rank_companies`, so a
+team never contains a company that may not see the challenge.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import Area, Challenge, Company, User
-from portal.services import matching
-from portal.services.matching import COVERAGE_WELL, MatchItem, MatchList
+from portal.services.matching.areas import COVERAGE_WELL, area_coverage, challenge_area_slugs
+from portal.services.matching.ranking import MatchItem, MatchList, rank_companies
 
 DEFAULT_CANDIDATES = 10
 MAX_TEAMS = 3
@@ -72,7 +72,7 @@ def suggest_teams(
 
     The needed areas are the challenge's explicit areas (or, without any, the strongest areas
     inferred from its text). A company covers an area "well" at coverage >= ``threshold``
-    (see :func:`portal.services.matching.area_coverage`). When a single candidate covers every
+    (see :func:`.areas.area_coverage`). When a single candidate covers every
     needed area well, no team is proposed. Teams are ranked by coverage, then by mean match
     score; every member must cover an area no other member covers, so nobody is a passenger.
 
@@ -89,7 +89,7 @@ def suggest_teams(
     Returns:
         The needed areas, the single company that covers them all (if any), and the teams.
     """
-    needed_slugs = matching.challenge_area_slugs(session, challenge)
+    needed_slugs = challenge_area_slugs(session, challenge)
     result = TeamSuggestions()
     if not needed_slugs:
         return result
@@ -97,14 +97,14 @@ def suggest_teams(
     needed_slugs = [s for s in needed_slugs if s in areas]
     result.needed = [areas[s] for s in needed_slugs]
     if matches is None:
-        matches = matching.rank_companies(session, viewer, challenge, top_k=candidates)
+        matches = rank_companies(session, viewer, challenge, top_k=candidates)
     pool: list[MatchItem] = [m for m in matches.items if m.company is not None][:candidates]
     if not pool or len(needed_slugs) < 2:
         return result
 
     covered_by: dict[int, set[str]] = {}
     for item in pool:
-        coverage = matching.area_coverage(session, item.company, needed_slugs)
+        coverage = area_coverage(session, item.company, needed_slugs)
         covered_by[item.company.id] = {s for s, v in coverage.items() if v >= threshold}
     everything = set(needed_slugs)
     for item in pool:
