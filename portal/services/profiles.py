@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from portal.models import Area, Company, User
 from portal.models.enums import AccountStatus, Clearance, ProfileKind, SizeBand
 from portal.services import audit
+from portal.services.errors import Conflict
 from portal.services.validation import (
     validate_country,
     validate_org_number,
@@ -19,7 +20,7 @@ from portal.services.validation import (
 RECOMMENDED_DESCRIPTION_WORDS = 100
 
 
-class DuplicateOrgNumberError(ValueError):
+class DuplicateOrgNumberError(Conflict):
     """Another profile already holds this organisation number."""
 
 

@@ -22,6 +22,7 @@ import matching
 from matching.metrics import ndcg_at_k
 from portal.models import Challenge, MatcherWeights, User
 from portal.services import audit
+from portal.services.errors import Invalid
 from portal.services.feedback import judgements
 from portal.services.matching import get_engine
 from portal.services.matching.ranking import COMPONENT_NAMES, allowed_company_ids
@@ -33,7 +34,7 @@ DEFAULT_SEED = 17
 Judgement = tuple[int, int, bool]
 
 
-class NotEnoughJudgements(ValueError):
+class NotEnoughJudgements(Invalid):
     """Refitting needs more (or more varied) judgements."""
 
 
