@@ -1,6 +1,5 @@
 """API routes: challenges (list, read, create, edit) and their ranked matches."""
 
-import logging
 from datetime import date
 from typing import Any
 
@@ -35,8 +34,6 @@ from portal.services.challenges import (
     update_challenge,
 )
 from portal.services.matching.teams import suggest_teams
-
-log = logging.getLogger(__name__)
 
 WRITABLE = frozenset({
     "title", "problem", "context", "effect", "areas", "trl_min", "trl_max", "deadline",
@@ -187,14 +184,6 @@ def challenge_data(data: dict, current: Challenge | None = None) -> ChallengeDat
     return merged
 
 
-def _index(challenge: Challenge) -> None:
-    # Encode the new text now so the next ranking is fast; a failure only delays that.
-    try:
-        matching.index_challenge(db.session, challenge)
-    except Exception:
-        log.exception("could not index challenge %s", challenge.id)
-
-
 def _visible_challenge(challenge_id: int) -> Challenge:
     challenge = db.session.get(Challenge, challenge_id)
     if challenge is None or not can_see_challenge(optional_user(), challenge):
@@ -247,7 +236,6 @@ def create():
         db.session.rollback()
         api_abort(422, f"status: {exc}", field="status")
     db.session.commit()
-    _index(challenge)
     location = url_for("api.get_challenge", challenge_id=challenge.id)
     return challenge_json(challenge), 201, {"Location": location}
 
@@ -265,7 +253,6 @@ def update(challenge_id: int):
         db.session.rollback()
         api_abort(422, str(exc))
     db.session.commit()
-    _index(challenge)
     return challenge_json(challenge)
 
 

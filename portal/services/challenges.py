@@ -16,6 +16,7 @@ from portal.models import Area, Challenge, Company, Event, Interest, User
 from portal.models.enums import ChallengeStatus, Role, Visibility
 from portal.services import audit
 from portal.services.access import visible_challenges
+from portal.services.matching import refresh_after_commit
 from portal.services.notifications import notify
 from portal.services.validation import validate_trl_range
 
@@ -183,6 +184,9 @@ def _apply(session: Session, challenge: Challenge, data: ChallengeData) -> None:
 def create_challenge(session: Session, owner: User, data: ChallengeData) -> Challenge:
     """Create a challenge owned by ``owner`` on behalf of their unit.
 
+    Its text is encoded for the matcher once the caller commits (a failure to do so is logged
+    and never fails the save: see :mod:`portal.services.matching.refresh`).
+
     Args:
         session: database session.
         owner: an approved military user with a unit.
@@ -205,12 +209,16 @@ def create_challenge(session: Session, owner: User, data: ChallengeData) -> Chal
     session.flush()
     audit.record(session, "challenge_create", actor=owner, target=challenge,
                  details={"status": challenge.status, "visibility": challenge.visibility})
+    refresh_after_commit(session, challenge)
     return challenge
 
 
 def update_challenge(session: Session, actor: User, challenge: Challenge,
                      data: ChallengeData) -> Challenge:
     """Apply an edit; the caller has checked ``can_edit_challenge``.
+
+    The challenge's text is encoded for the matcher once the caller commits
+    (:func:`portal.services.matching.refresh_after_commit`; a failure never fails the save).
 
     When the status moves to closed or awarded, the users of every company that expressed interest
     are notified.
@@ -222,6 +230,7 @@ def update_challenge(session: Session, actor: User, challenge: Challenge,
                  details={"before": before, "after": after} if before != after else None)
     if before["status"] != after["status"] and challenge.status in ENDED:
         _notify_interested(session, challenge)
+    refresh_after_commit(session, challenge)
     return challenge
 
 

@@ -9,6 +9,7 @@ from portal.models import Area, Company, User
 from portal.models.enums import AccountStatus, Clearance, ProfileKind, SizeBand
 from portal.services import audit
 from portal.services.errors import Conflict
+from portal.services.matching import refresh_after_commit
 from portal.services.validation import (
     validate_country,
     validate_org_number,
@@ -79,7 +80,9 @@ def save_profile(session: Session, user: User, company: Company | None,
     """Create or update the company profile of ``user``.
 
     A new profile is linked to ``user``. Changing the clearance status withdraws any admin
-    verification, since the admin verified the old status.
+    verification, since the admin verified the old status. The description is encoded for the
+    matcher once the caller commits (a failure to do so is logged and never fails the save: see
+    :mod:`portal.services.matching.refresh`).
 
     Args:
         session: database session.
@@ -142,6 +145,7 @@ def save_profile(session: Session, user: User, company: Company | None,
     session.flush()
     audit.record(session, "company_create" if creating else "company_update", actor=user,
                  target=company, details=details or None)
+    refresh_after_commit(session, company)
     return company
 
 

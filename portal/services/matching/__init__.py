@@ -6,6 +6,7 @@ challenge (or a challenge a user may not see) is never scored, returned or count
 
 Modules:
     engine: the per-app engine (encoder, fitted index, rebuilds) and reindexing.
+    refresh: encoding a saved row after the commit, and the failure policy of doing so.
     freshness: the write generation and the data fingerprint that say when to rebuild.
     store: passage vectors in the ``embeddings`` table (the library's embedding cache).
     documents: rows as matcher documents; the taxonomy and the active weights.
@@ -41,6 +42,7 @@ from portal.services.matching.ranking import (
     rank_challenges,
     rank_companies,
 )
+from portal.services.matching.refresh import refresh_after_commit
 
 __all__ = [
     "COVERAGE_WELL",
@@ -59,6 +61,7 @@ __all__ = [
     "match_page",
     "rank_challenges",
     "rank_companies",
+    "refresh_after_commit",
     "reindex",
     "suggest_areas",
 ]

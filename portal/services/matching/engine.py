@@ -285,7 +285,12 @@ def index_all(session: Session) -> dict[str, float]:
     return reindex(session, progress=False)
 
 
-def _encode_text(text: str) -> dict[str, int]:
+def encode_text(text: str) -> dict[str, int]:
+    """Encode the passages of ``text`` not yet in the embedding store.
+
+    Returns:
+        ``{"encoded": n, "reused": n}`` passages.
+    """
     encoder = get_engine().encoder
     encoder.encode_passages(encoder.passages(text))
     stats = encoder.last_stats
@@ -298,7 +303,7 @@ def index_company(session: Session, company: Company) -> dict[str, int]:
     Returns:
         ``{"encoded": n, "reused": n}`` passages.
     """
-    return _encode_text(company_text(company_document(company)))
+    return encode_text(company_text(company_document(company)))
 
 
 def index_challenge(session: Session, challenge: Challenge) -> dict[str, int]:
@@ -307,5 +312,5 @@ def index_challenge(session: Session, challenge: Challenge) -> dict[str, int]:
     Returns:
         ``{"encoded": n, "reused": n}`` passages.
     """
-    return _encode_text(challenge_text(challenge_document(challenge)))
+    return encode_text(challenge_text(challenge_document(challenge)))
 
