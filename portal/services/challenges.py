@@ -8,6 +8,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -55,7 +56,7 @@ class ChallengeFilters:
 class Page:
     """One page of results with the total over all pages."""
 
-    items: Sequence
+    items: Sequence[Any]
     total: int
     page: int
     per_page: int
@@ -103,7 +104,7 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def apply_filters(statement: Select, filters: ChallengeFilters) -> Select:
+def apply_filters(statement: Select[Any], filters: ChallengeFilters) -> Select[Any]:
     """Narrow a challenge query by ``filters`` (the visibility clause must already be in it)."""
     if filters.status != "all":
         statement = statement.where(Challenge.status == filters.status)
@@ -297,7 +298,7 @@ def front_page_stats(session: Session, user: User | None) -> dict[str, int]:
     }
 
 
-def organiser_overview(session: Session, user: User) -> dict:
+def organiser_overview(session: Session, user: User) -> dict[str, Any]:
     """Counts for an organiser's dashboard: open challenges, participants, coming events."""
     by_county = session.execute(
         select(Company.county, func.count(Company.id))

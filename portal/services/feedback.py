@@ -45,7 +45,7 @@ def record_feedback(
             with session.begin_nested():
                 session.add(row)
         except IntegrityError:
-            row = session.scalar(select(MatchFeedback).filter_by(**key))
+            row = session.scalars(select(MatchFeedback).filter_by(**key)).one()
             row.relevant, row.comment = relevant, comment
     else:
         row.relevant, row.comment = relevant, comment

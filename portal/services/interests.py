@@ -68,7 +68,7 @@ def express_interest(session: Session, user: User, challenge: Challenge, pitch: 
     session.flush()
     audit.record(session, "interest_create", actor=user, target=interest,
                  details={"challenge_id": challenge.id})
-    if challenge.owner is not None:
+    if challenge.owner is not None and user.company is not None:
         notify(session, challenge.owner,
                f"{user.company.name} expressed interest in “{challenge.title}”.",
                f"/challenges/{challenge.id}#interests")

@@ -1,6 +1,7 @@
 """Company and research-institute profiles: saving them safely and judging their completeness."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -99,7 +100,8 @@ def save_profile(session: Session, user: User, company: Company | None,
         ValueError: a field fails validation (forms validate first; this guards other callers).
     """
     country = validate_country(data.country or "NO")
-    org_number = validate_org_number(data.org_number) if _blank_to_none(data.org_number) else None
+    org_number = (validate_org_number(data.org_number)
+                  if data.org_number and _blank_to_none(data.org_number) else None)
     if country == "NO" and org_number is None:
         raise ValueError("Norwegian companies give their organisation number.")
     if org_number and org_number_taken(session, org_number, company.id if company else None):
@@ -134,7 +136,7 @@ def save_profile(session: Session, user: User, company: Company | None,
     company.areas = (list(session.scalars(select(Area).where(Area.id.in_(data.area_ids))))
                      if data.area_ids else [])
 
-    details: dict = {}
+    details: dict[str, Any] = {}
     if not creating and old_clearance != company.clearance:
         details["clearance"] = {"before": old_clearance, "after": company.clearance}
         if company.clearance_verified:

@@ -18,8 +18,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from portal.models import (
@@ -223,7 +224,7 @@ def _caps(rng: random.Random, vocab: _Vocabulary, slugs: list[str], n: int) -> l
 
 
 def _company_row(rng: random.Random, vocab: _Vocabulary, index: int,
-                 org_number: str) -> tuple[dict, list[str]]:
+                 org_number: str) -> tuple[dict[str, Any], list[str]]:
     county = rng.choice(COUNTIES)
     municipality = rng.choice(MUNICIPALITIES.get(county, (county,)))
     size_band = rng.choice(SIZE_BANDS)
@@ -266,7 +267,7 @@ def _company_row(rng: random.Random, vocab: _Vocabulary, index: int,
 
 
 def _challenge_row(rng: random.Random, vocab: _Vocabulary, owners: list[User],
-                   today: date) -> tuple[dict, list[str]]:
+                   today: date) -> tuple[dict[str, Any], list[str]]:
     slugs = _pick_areas(rng, vocab)
     cap, cap2 = _caps(rng, vocab, slugs, 2)
     env, env2 = rng.sample(ENVIRONMENTS, 2)
@@ -336,13 +337,14 @@ def _ensure_users(session: Session, seed: int, sme_companies: list[int],
 
 
 # --------------------------------------------------------------------------- writing
-def _batches(items: list, size: int = BATCH_SIZE) -> Iterator[list]:
+def _batches(items: list[Any], size: int = BATCH_SIZE) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def _insert_with_areas(session: Session, model: type, link_table, key: str,
-                       rows: list[tuple[dict, list[str]]], vocab: _Vocabulary) -> int:
+def _insert_with_areas(session: Session, model: type[Company] | type[Challenge],
+                       link_table: Table, key: str,
+                       rows: list[tuple[dict[str, Any], list[str]]], vocab: _Vocabulary) -> int:
     """Insert ``rows`` in batches with RETURNING ids, then their area links in bulk."""
     for batch in _batches(rows):
         ids = session.scalars(
@@ -387,7 +389,7 @@ def seed_synthetic(session: Session, *, companies: int, challenges: int, seed: i
     rng = random.Random(f"companies:{seed}")
     numbers = synthetic_org_numbers(seed)
     generated = [_company_row(rng, vocab, i, next(numbers)) for i in range(companies)]
-    present = set()
+    present: set[str | None] = set()
     for batch in _batches([row["org_number"] for row, _ in generated], 500):
         present.update(session.scalars(select(Company.org_number)
                                        .where(Company.org_number.in_(batch))))
@@ -405,7 +407,7 @@ def seed_synthetic(session: Session, *, companies: int, challenges: int, seed: i
     rng = random.Random(f"challenges:{seed}")
     today = date.today()
     titles: set[str] = set()
-    rows: list[tuple[dict, list[str]]] = []
+    rows: list[tuple[dict[str, Any], list[str]]] = []
     for j in range(challenges):
         row, slugs = _challenge_row(rng, vocab, owners, today)
         if row["title"] in titles:  # templates repeat: number the later ones

@@ -257,8 +257,9 @@ def refit_weights(
     session.execute(
         update(MatcherWeights).where(MatcherWeights.active.is_(True)).values(active=False)
     )
-    metrics = {"before": before, "after": after, "seed": seed,
-               "fit_judgements": len(fit), "held_out_challenges": sorted({j[0] for j in held})}
+    held_out = sorted({j[0] for j in held})
+    metrics: dict[str, object] = {"before": before, "after": after, "seed": seed,
+                                  "fit_judgements": len(fit), "held_out_challenges": held_out}
     if note:
         metrics["note"] = note
     row = MatcherWeights(
@@ -272,5 +273,5 @@ def refit_weights(
                  details={"version": version, "judgements": len(judged)})
     return RefitReport(
         version=version, weights=weights, before=before, after=after, judgements=len(judged),
-        fit_judgements=len(fit), held_out_challenges=metrics["held_out_challenges"], note=note,
+        fit_judgements=len(fit), held_out_challenges=held_out, note=note,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -141,7 +142,7 @@ def build_export(session: Session, event: Event, kind: str, fmt: str, actor: Use
 
 
 def calendar_scope(session: Session, user: User, event: Event, company_arg: str | None,
-                   owner_arg: str | None) -> dict:
+                   owner_arg: str | None) -> dict[str, Any]:
     """Which calendar ``user`` may download: keyword arguments for :func:`build_export`.
 
     Organisers of the event (and admins) get any participant's calendar or the whole event;

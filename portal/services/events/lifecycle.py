@@ -4,6 +4,7 @@ company registrations."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -65,12 +66,12 @@ def window_slots(event: Event, available_from: time | None,
 
 # Events ---------------------------------------------------------------------------------------
 
-def _validate_times(fields: dict) -> None:
+def _validate_times(fields: dict[str, Any]) -> None:
     if fields["start_time"] >= fields["end_time"]:
         raise EventError("The event must end after it starts.")
 
 
-def create_event(session: Session, organiser: User, **fields) -> Event:
+def create_event(session: Session, organiser: User, **fields: Any) -> Event:
     """Create a draft event organised by ``organiser`` (fields: ``EVENT_FIELDS``)."""
     values = {k: fields[k] for k in EVENT_FIELDS if k in fields}
     _validate_times(values)
@@ -82,7 +83,7 @@ def create_event(session: Session, organiser: User, **fields) -> Event:
     return event
 
 
-def update_event(session: Session, event: Event, actor: User, **fields) -> Event:
+def update_event(session: Session, event: Event, actor: User, **fields: Any) -> Event:
     """Change an event's details; confirmed meetings keep their slots (times recomputed)."""
     values = {k: fields[k] for k in EVENT_FIELDS if k in fields}
     _validate_times(values)

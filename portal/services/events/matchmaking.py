@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -38,7 +39,7 @@ from portal.services.events.rules import (
     ORIGIN_MATCHMAKING,
     EventError,
 )
-from portal.services.matching import rank_companies
+from portal.services.matching import MatchItem, rank_companies
 from portal.services.notifications import notify
 
 # Matchmaking ----------------------------------------------------------------------------------
@@ -54,19 +55,19 @@ class MatchmakingSummary:
     weights_version: str = ""
 
 
-def _explanation(item) -> str:
+def _explanation(item: MatchItem) -> str:
     return json.dumps({
         "components": {k: round(float(v), 4) for k, v in item.components.items()},
-        "weights": {k: round(float(v), 4) for k, v in getattr(item, "weights", {}).items()},
+        "weights": {k: round(float(v), 4) for k, v in item.weights.items()},
         "shared_areas": [area.name for area in item.shared_areas],
         "top_terms": list(item.top_terms),
     }, sort_keys=True)
 
 
-def explanation(pair: EventPair) -> dict:
+def explanation(pair: EventPair) -> dict[str, Any]:
     """The stored explanation of a pair: components, weights, shared areas, top terms."""
     try:
-        data = json.loads(pair.components or "{}")
+        data: dict[str, Any] = json.loads(pair.components or "{}")
     except ValueError:
         data = {}
     data.setdefault("components", {})
@@ -98,6 +99,8 @@ def run_matchmaking(session: Session, event: Event, actor: User, *,
                                 boost_county=event.county, boost=float(event.regional_boost or 0))
         summary.model, summary.weights_version = ranked.model_id, ranked.weights_version
         for item in ranked.items:
+            if item.company is None:  # rankings of companies always carry the company row
+                continue
             key = (link.challenge_id, item.company.id)
             fresh.add(key)
             pair = existing.get(key)

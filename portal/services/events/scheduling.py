@@ -46,7 +46,8 @@ def requestable_challenges(session: Session, event: Event, user: User) -> list[C
     """Attached challenges a registered company may still ask to meet."""
     company = user_company(user)
     registration = registration_of(session, event, company)
-    if registration is None or registration.status != RegistrationStatus.REGISTERED:
+    if (company is None or registration is None
+            or registration.status != RegistrationStatus.REGISTERED):
         return []
     taken = set(session.scalars(select(EventPair.challenge_id).where(
         EventPair.event_id == event.id, EventPair.company_id == company.id,
@@ -64,7 +65,7 @@ def request_meeting(session: Session, event: Event, challenge_id: int, user: Use
     challenge = session.get(Challenge, challenge_id)
     attached = challenge is not None and any(
         link.challenge_id == challenge.id for link in event.event_challenges)
-    if not attached or not can_see_challenge(user, challenge):
+    if challenge is None or not attached or not can_see_challenge(user, challenge):
         raise NotFound()
     if challenge not in requestable_challenges(session, event, user):
         raise EventError("Register first; you can ask each challenge owner once.")

@@ -36,13 +36,14 @@ def _area_scores(index: Index, text: str) -> list[tuple[str, float]]:
     """Every area's inferred score for ``text``, best first; remembered per index and text
     (the match page asks for the same ten company texts on every view)."""
     key = ("areas", hashlib.sha256(text.encode("utf-8")).hexdigest())
-    found = index.memo.get(key)
+    found: list[tuple[str, float]] | None = index.memo.get(key)
     if found is not None:
         return found
     matcher = index.matcher or matching.Matcher(encoder=get_engine().encoder, areas=index.areas)
     scores = [(slug, float(score))
               for slug, score in matcher.suggest_areas(text, top_k=max(len(index.areas), 1))]
-    return index.remember(index.memo, key, scores)
+    index.remember(index.memo, key, scores)
+    return scores
 
 
 

@@ -101,7 +101,9 @@ def challenge_documents(session: Session) -> list[matching.Document]:
                Challenge.effect, Challenge.trl_min, Challenge.trl_max, Challenge.county)
         .order_by(Challenge.id)
     )
-    return [_challenge_doc(*row, slugs.get(row[0], ())) for row in rows]
+    return [_challenge_doc(cid, title, problem, context, effect, trl_min, trl_max, county,
+                           slugs.get(cid, ()))
+            for cid, title, problem, context, effect, trl_min, trl_max, county in rows]
 
 
 def load_areas(session: Session) -> list[matching.Area]:

@@ -67,7 +67,7 @@ def reading(session: Session) -> Iterator[Session]:
 
 @dataclass
 class Index:
-    fingerprint: tuple
+    fingerprint: tuple[Any, ...]
     matcher: matching.Matcher | None
     company_ids: list[int]
     challenge_ids: list[int]
@@ -81,7 +81,7 @@ class Index:
     masks: dict[Any, tuple[np.ndarray, frozenset[int]]] = field(default_factory=dict)
     rankings: dict[Any, list[matching.Match]] = field(default_factory=dict)
 
-    def remember(self, store: dict, key: Any, value: Any, limit: int = MEMO_LIMIT) -> Any:
+    def remember(self, store: dict[str, Any], key: Any, value: Any, limit: int = MEMO_LIMIT) -> Any:
         if len(store) >= limit:
             store.clear()
         store[key] = value
@@ -111,7 +111,7 @@ class MatchingEngine:
         self.freshness_seconds = float(self.config.get(
             "MATCHER_FRESHNESS_SECONDS",
             os.environ.get("MATCHER_FRESHNESS_SECONDS", default_ttl)))
-        self._shared_fingerprint: tuple[int, float, tuple] | None = None
+        self._shared_fingerprint: tuple[int, float, tuple[Any, ...]] | None = None
 
     @property
     def encoder(self) -> Any:
@@ -183,7 +183,7 @@ class MatchingEngine:
         finally:
             self.lock.release()
 
-    def _build(self, session: Session, fingerprint: tuple) -> Index:
+    def _build(self, session: Session, fingerprint: tuple[Any, ...]) -> Index:
         areas = load_areas(session)
         version, weights = active_weights(session)
         # Plain column rows, not ORM objects: 10,000 companies load in a fraction of the time
@@ -222,7 +222,7 @@ _ENGINE_LOCK = threading.Lock()
 
 def get_engine(app: Flask | None = None) -> MatchingEngine:
     """The app's matching engine, created on first use (never at import or in create_app)."""
-    app = app or current_app._get_current_object()
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's target; werkzeug does not type it
     engine = app.extensions.get(EXTENSION_KEY)
     if engine is None:
         with _ENGINE_LOCK:

@@ -46,7 +46,7 @@ event.listen(Session, "after_flush", _bump_generation)
 event.listen(Session, "do_orm_execute", _bump_on_write)
 
 
-def data_fingerprint(session: Session) -> tuple:
+def data_fingerprint(session: Session) -> tuple[Any, ...]:
     """A cheap summary that changes whenever the matcher's inputs change (one query).
 
     Counts, newest ids and ``max(updated_at)`` of companies and challenges catch inserts,
@@ -54,7 +54,7 @@ def data_fingerprint(session: Session) -> tuple:
     touch ``updated_at``); the taxonomy size and the active weights version complete it. All
     parts are scalar subqueries of one statement: one round trip to the database.
     """
-    def sub(*columns, table=None, where=None):
+    def sub(*columns: Any, table: Any = None, where: Any = None) -> Any:
         statement = select(*columns)
         if table is not None:
             statement = statement.select_from(table)
@@ -80,7 +80,7 @@ def data_fingerprint(session: Session) -> tuple:
             row[13] or DEFAULT_VERSION)
 
 
-def request_fingerprint(session: Session) -> tuple:
+def request_fingerprint(session: Session) -> tuple[Any, ...]:
     """:func:`data_fingerprint`, computed at most once per request unless the request writes.
 
     With ``MATCHER_FRESHNESS_SECONDS`` > 0 (production: 2 s) a fingerprint is also shared by
@@ -91,7 +91,7 @@ def request_fingerprint(session: Session) -> tuple:
     if not has_request_context():
         return data_fingerprint(session)
     generation = _generation[0]
-    memo = g.get("_matching_fingerprint")
+    memo: tuple[Session, int, tuple[Any, ...]] | None = g.get("_matching_fingerprint")
     if memo is not None and memo[0] is session and memo[1] == generation:
         return memo[2]
     from portal.services.matching.engine import get_engine  # the engine module imports this one

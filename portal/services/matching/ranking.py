@@ -7,12 +7,12 @@ a challenge a user may not see) is never scored, returned or counted.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 import matching
@@ -71,7 +71,7 @@ class MatchList:
 
 
 
-def _ids(session: Session, statement) -> set[int]:
+def _ids(session: Session, statement: Select[tuple[int]]) -> set[int]:
     return set(session.scalars(statement))
 
 
@@ -107,7 +107,7 @@ def allowed_challenge_ids(session: Session, viewer: User | None, company: Compan
     return ids
 
 
-def _mask(ids: Sequence[int], allowed: set[int]) -> np.ndarray:
+def _mask(ids: Sequence[int], allowed: Set[int]) -> np.ndarray:
     return np.fromiter((i in allowed for i in ids), dtype=bool, count=len(ids))
 
 
@@ -302,10 +302,12 @@ def _company_counties(session: Session, ids: list[int]) -> dict[int, str | None]
     return out
 
 
-def _rows_by_id(session: Session, model: type, ids: list[int]) -> dict[int, Any]:
+def _rows_by_id(session: Session, model: type[Company] | type[Challenge],
+                ids: list[int]) -> dict[int, Any]:
     if not ids:
         return {}
-    statement = select(model).where(model.id.in_(ids)).options(selectinload(model.areas))
+    statement: Select[Any] = (select(model).where(model.id.in_(ids))
+                              .options(selectinload(model.areas)))
     return {row.id: row for row in session.scalars(statement)}
 
 

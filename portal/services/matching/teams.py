@@ -98,43 +98,45 @@ def suggest_teams(
     result.needed = [areas[s] for s in needed_slugs]
     if matches is None:
         matches = rank_companies(session, viewer, challenge, top_k=candidates)
-    pool: list[MatchItem] = [m for m in matches.items if m.company is not None][:candidates]
+    pool: list[tuple[MatchItem, Company]] = [
+        (m, m.company) for m in matches.items if m.company is not None][:candidates]
     if not pool or len(needed_slugs) < 2:
         return result
 
     covered_by: dict[int, set[str]] = {}
-    for item in pool:
-        coverage = area_coverage(session, item.company, needed_slugs)
-        covered_by[item.company.id] = {s for s, v in coverage.items() if v >= threshold}
+    for _item, company in pool:
+        coverage = area_coverage(session, company, needed_slugs)
+        covered_by[company.id] = {s for s, v in coverage.items() if v >= threshold}
     everything = set(needed_slugs)
-    for item in pool:
-        if covered_by[item.company.id] >= everything:
-            result.single_company = item.company
+    for _item, company in pool:
+        if covered_by[company.id] >= everything:
+            result.single_company = company
             return result
 
-    best_single = max(len(covered_by[i.company.id]) for i in pool)
-    scored: list[tuple[tuple, list[MatchItem], set[str]]] = []
+    best_single = max(len(covered_by[company.id]) for _, company in pool)
+    scored: list[tuple[tuple[int, float, list[int]], list[tuple[MatchItem, Company]],
+                       set[str]]] = []
     for size in (2, 3):
         for group in combinations(pool, size):
-            sets = [covered_by[i.company.id] for i in group]
+            sets = [covered_by[company.id] for _, company in group]
             union = set().union(*sets)
             if len(union) <= best_single:
                 continue
             # Each member must bring something the others do not.
             if any(not (s - set().union(*(o for o in sets if o is not s))) for s in sets):
                 continue
-            mean = sum(i.score for i in group) / size
-            key = (-len(union), -mean, [i.rank for i in group])
+            mean = sum(i.score for i, _ in group) / size
+            key = (-len(union), -mean, [i.rank for i, _ in group])
             scored.append((key, list(group), union))
     scored.sort(key=lambda entry: entry[0])
 
-    for _key, group, union in scored[:max_teams]:
+    for _key, chosen, union in scored[:max_teams]:
         members = [
             TeamMember(
-                company=i.company, score=i.score,
-                covers=[areas[s] for s in needed_slugs if s in covered_by[i.company.id]],
+                company=company, score=i.score,
+                covers=[areas[s] for s in needed_slugs if s in covered_by[company.id]],
             )
-            for i in group
+            for i, company in chosen
         ]
         result.teams.append(Team(
             members=members,
