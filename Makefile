@@ -46,6 +46,7 @@ test: venv node_modules/.package-lock.json
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/bandit -c pyproject.toml -r portal matching -q --severity-level high
 
 # Needs PyPI's JSON API or OSV; run where the advisory databases are reachable.

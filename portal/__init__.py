@@ -7,8 +7,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from portal.config import load_config
-from portal.db import MAX_ID
-from portal.extensions import csrf, db, login_manager, migrate
+from portal.db import MAX_ID, configure_engine, db
+from portal.extensions import csrf, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,9 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from portal import database, errors, security, templating
+    from portal import errors, security, templating
 
-    database.init_app(app)
+    configure_engine(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

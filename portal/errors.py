@@ -1,4 +1,7 @@
-"""Styled error pages (JSON under /api/), and 503 for database outages.
+"""Styled error pages (JSON under /api/), domain errors as HTTP, and 503 for database outages.
+
+This is the one place that maps the services' domain errors (:mod:`portal.services.errors`) to
+HTTP: not found 404, forbidden 403, conflict 409, invalid 422, for pages and the JSON API alike.
 
 Every error response carries ``Cache-Control: no-store`` (an error is never worth caching), and
 500/503 responses carry an error id, shown on the page and in the ``X-Error-Id`` header, that is
@@ -12,8 +15,9 @@ from flask import Flask, g, jsonify, render_template, request
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from portal.database import is_outage
-from portal.extensions import db, login_manager
+from portal.db import db, is_outage
+from portal.extensions import login_manager
+from portal.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +34,15 @@ MESSAGES = {
     500: "Something went wrong on our side.",
     503: "The service is briefly unavailable. Please try again in a moment.",
 }
+# HTTP status of each domain error; the first class in an error's MRO that is listed wins.
+DOMAIN_STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Forbidden: 403,
+    Conflict: 409,
+    Invalid: 422,
+}
+# Statuses whose page shows the error's own message (the others show the standard text).
+_SHOWS_MESSAGE = (400, 409, 422)
 # Seconds a client should wait before retrying after a 503 (or a 429 without its own value).
 RETRY_AFTER_SECONDS = 5
 
@@ -47,14 +60,19 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def error_body(status: int, message: str, error_id: str | None = None) -> dict:
+    """The JSON error body: ``{"error": {"code", "message"[, "id"]}}``."""
+    body: dict = {"code": status, "message": message}
+    if error_id:
+        body["id"] = error_id
+    return {"error": body}
+
+
 def render_error(status: int, message: str | None = None, error_id: str | None = None):
     """The error page (or JSON body under /api/) for ``status``, as ``(body, status)``."""
     message = message or MESSAGES.get(status, "Error")
     if wants_json():
-        body = {"error": {"code": status, "message": message}}
-        if error_id:
-            body["error"]["id"] = error_id
-        return jsonify(body), status
+        return jsonify(error_body(status, message, error_id)), status
     return render_template("errors/error.html", status=status, message=message,
                            error_id=error_id), status
 
@@ -80,10 +98,7 @@ def _render_safely(status: int, message: str | None = None, error_id: str | None
         log.exception("error page %s could not be rendered (error id %s)", status, error_id)
         message = message or MESSAGES.get(status, "Error")
         if wants_json():
-            body = {"error": {"code": status, "message": message}}
-            if error_id:
-                body["error"]["id"] = error_id
-            return jsonify(body), status
+            return jsonify(error_body(status, message, error_id)), status
         error_line = (f"<p class=\"muted\">Error id: <code>{escape(error_id)}</code>.</p>"
                       if error_id else "")
         return _BARE_PAGE.format(status=status, message=escape(message),
@@ -111,11 +126,28 @@ def _http_error(exc: HTTPException):
     if exc.response is not None:
         return exc.response
     status = exc.code or 500
-    body, status = _render_safely(status, exc.description if status in (400, 409, 422) else None)
+    body, status = _render_safely(status, exc.description if status in _SHOWS_MESSAGE else None)
     retry_after = None
     if status in (429, 503):
         retry_after = getattr(exc, "retry_after", None) or RETRY_AFTER_SECONDS
     return body, status, _headers(retry_after=retry_after)
+
+
+def domain_status(exc: DomainError) -> int:
+    """The HTTP status of a domain error (422 for a subclass of none of the four)."""
+    for cls in type(exc).__mro__:
+        if cls in DOMAIN_STATUS:
+            return DOMAIN_STATUS[cls]
+    return 422
+
+
+def _domain_error(exc: DomainError):
+    """A service refused the request: roll back its writes and answer with the mapped status."""
+    _rollback_quietly()
+    status = domain_status(exc)
+    message = exc.message if status in _SHOWS_MESSAGE and exc.message else None
+    body, status = _render_safely(status, message)
+    return body, status, _headers()
 
 
 def _database_unavailable(exc: Exception):
@@ -151,6 +183,7 @@ def _internal_error(exc: InternalServerError):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(InternalServerError, _internal_error)
     # Every other exception, database outages included: `_unexpected` sorts them (503 or 500).
     app.register_error_handler(Exception, _unexpected)

@@ -1,6 +1,5 @@
 """API routes: the caller's own company profile and recommended challenges (SME users)."""
 
-import logging
 from typing import Any
 
 from sqlalchemy import select
@@ -31,8 +30,6 @@ from portal.services.validation import (
     validate_trl,
     validate_website,
 )
-
-log = logging.getLogger(__name__)
 
 # ``clearance_verified`` (and verification metadata) is never writable: only admins vet.
 WRITABLE = frozenset({
@@ -203,10 +200,6 @@ def update_my_company():
     except ValueError as exc:
         db.session.rollback()
         api_abort(422, str(exc))
-    try:
-        matching.index_company(db.session, company)
-    except Exception:
-        log.exception("could not index company %s", company.id)
     return company_json(company), 201 if creating else 200
 
 

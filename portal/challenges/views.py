@@ -23,7 +23,6 @@ from portal.challenges.forms import (
 from portal.db import db
 from portal.models import Interest, User
 from portal.models.enums import ChallengeStatus, Role, label
-from portal.services import matching
 from portal.services.access import can_edit_challenge, can_see_matches, get_challenge_for
 from portal.services.challenges import (
     create_challenge,
@@ -123,7 +122,6 @@ def new():
     if form.validate_on_submit():
         challenge = create_challenge(db.session, viewer, form.to_data())
         db.session.commit()
-        matching.index_challenge(db.session, challenge)
         flash("Challenge saved." if challenge.status == ChallengeStatus.DRAFT
               else "Challenge published.", "success")
         return redirect(url_for(".detail", challenge_id=challenge.id))
@@ -143,7 +141,6 @@ def edit(challenge_id: int):
     if form.validate_on_submit():
         update_challenge(db.session, viewer, challenge, form.to_data())
         db.session.commit()
-        matching.index_challenge(db.session, challenge)
         flash("Challenge updated.", "success")
         return redirect(url_for(".detail", challenge_id=challenge.id))
     return render_template("challenges/form.html", form=form, challenge=challenge,

@@ -8,7 +8,8 @@ from portal.db import db
 from portal.demo import demo_accounts
 from portal.demo import seed_demo as write_demo_data
 from portal.demo.data import DEMO_PASSWORD
-from portal.services import events, matching
+from portal.demo.event import seed_demo_event
+from portal.services import matching
 
 
 @click.command("seed-demo")
@@ -37,7 +38,7 @@ def seed_demo() -> None:
     db.session.commit()
     click.echo(f"Match index: {indexed['encoded']} passages encoded, {indexed['reused']} reused "
                f"({indexed['seconds']:.1f} s).")
-    event = events.seed_demo_event(db.session)
+    event = seed_demo_event(db.session)
     db.session.commit()
     if event is not None:
         click.echo(f"Demo event: {event.name} ({event.date.isoformat()}, {event.venue}).")

@@ -4,7 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from portal.db import db
-from portal.services import feedback, matching
+from portal.services import matching, tuning
 
 
 def _metrics_line(label: str, metrics: dict) -> str:
@@ -30,28 +30,28 @@ def reindex(quiet: bool) -> None:
 def matching_report() -> None:
     """Print precision@5 and nDCG@10 of the current weights on the recorded judgements."""
     stamp = matching.current_stamp(db.session)
-    metrics = feedback.evaluate(db.session)
+    metrics = tuning.evaluate(db.session)
     click.echo(f"Model: {stamp['model']}")
     click.echo(f"Weights version: {stamp['weights_version']}")
     click.echo(f"Judgements: {metrics['judgements']}")
     click.echo(f"Challenges with a relevant judgement: {metrics['challenges']}")
     click.echo(f"precision@5: {metrics['precision@5']:.3f}")
     click.echo(f"nDCG@10: {metrics['ndcg@10']:.3f}")
-    if metrics["judgements"] < feedback.MIN_JUDGEMENTS:
-        click.echo(f"(refit-weights needs at least {feedback.MIN_JUDGEMENTS} judgements.)")
+    if metrics["judgements"] < tuning.MIN_JUDGEMENTS:
+        click.echo(f"(refit-weights needs at least {tuning.MIN_JUDGEMENTS} judgements.)")
 
 
 @click.command("refit-weights")
-@click.option("--seed", default=feedback.DEFAULT_SEED, show_default=True, type=int,
+@click.option("--seed", default=tuning.DEFAULT_SEED, show_default=True, type=int,
               help="Seed of the split of judged challenges into fitting and held-out parts.")
-@click.option("--min-judgements", default=feedback.MIN_JUDGEMENTS, show_default=True,
+@click.option("--min-judgements", default=tuning.MIN_JUDGEMENTS, show_default=True,
               type=click.IntRange(1), help="Refuse to refit below this many judgements.")
 @with_appcontext
 def refit_weights(seed: int, min_judgements: int) -> None:
     """Learn blend weights from the judgements and make them the active version."""
     try:
-        report = feedback.refit_weights(db.session, seed=seed, min_judgements=min_judgements)
-    except feedback.NotEnoughJudgements as exc:
+        report = tuning.refit_weights(db.session, seed=seed, min_judgements=min_judgements)
+    except tuning.NotEnoughJudgements as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()

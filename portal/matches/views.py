@@ -95,7 +95,7 @@ def _profile_first():
 def _render_matches(challenge: Challenge, filters: MatchFilterForm, *,
                     feedback_forms: dict | None = None):
     filters.validate()
-    page = feedback.match_page(db.session, _viewer(), challenge, top_k=PAGE_TOP_K,
+    page = matching.match_page(db.session, _viewer(), challenge, top_k=PAGE_TOP_K,
                                **filters.values())
     forms = feedback_forms or {}
     for item in page.matches.items:

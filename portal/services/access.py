@@ -1,12 +1,12 @@
 """Who may see and change what. Pages, API and exports all ask here."""
 
-from flask import abort
 from sqlalchemy import Select, and_, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal.models import Challenge, Company, User
 from portal.models.enums import ChallengeStatus, Role, Visibility
+from portal.services.errors import Forbidden, NotFound
 
 PUBLISHED = (ChallengeStatus.OPEN, ChallengeStatus.CLOSED, ChallengeStatus.AWARDED)
 
@@ -83,12 +83,17 @@ def can_see_matches(user: User | None, challenge: Challenge) -> bool:
 
 def get_challenge_for(session: Session, user: User | None, challenge_id: int,
                       *, edit: bool = False) -> Challenge:
-    """The challenge, or 404 when ``user`` may not see it (403 when seen but not editable)."""
+    """The challenge ``user`` may see (and, with ``edit``, change).
+
+    Raises:
+        NotFound: the challenge does not exist or ``user`` may not see it.
+        Forbidden: ``edit`` and ``user`` sees the challenge but may not change it.
+    """
     challenge = session.get(Challenge, challenge_id)
     if challenge is None or not can_see_challenge(user, challenge):
-        abort(404)
+        raise NotFound()
     if edit and not can_edit_challenge(user, challenge):
-        abort(403)
+        raise Forbidden()
     return challenge
 
 

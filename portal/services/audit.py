@@ -26,7 +26,7 @@ def record(
     target_type: str | None = None,
     target_id: int | None = None,
     outcome: str = "success",
-    details: dict | None = None,
+    details: dict[str, Any] | None = None,
     ip: str | None = None,
 ) -> AuditEntry:
     """Add an audit row to ``session``; it commits with the caller's transaction.

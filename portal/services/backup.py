@@ -87,14 +87,16 @@ def _reflect(connection: Connection) -> tuple[list[Table], dict[str, set[str]]]:
     tables = [t for name, t in metadata.tables.items() if name != VERSION_TABLE]
     alter_keys = _use_alter_keys()
 
-    def prefer_late(constraint) -> bool | None:
+    def prefer_late(constraint: Any) -> bool | None:
         key = (constraint.parent.name, tuple(column.name for column in constraint.columns))
         return True if key in alter_keys else None
 
     ordered: list[Table] = []
     deferred: dict[str, set[str]] = {}
-    late: list = []
-    for table, constraints in sort_tables_and_constraints(tables, filter_fn=prefer_late):
+    late: list[Any] = []
+    # SQLAlchemy leaves this public helper unannotated.
+    for table, constraints in sort_tables_and_constraints(  # type: ignore[no-untyped-call]
+            tables, filter_fn=prefer_late):
         if table is None:
             late.extend(constraints)  # the final entry: foreign keys that close a cycle
             continue
@@ -107,7 +109,7 @@ def _reflect(connection: Connection) -> tuple[list[Table], dict[str, set[str]]]:
     return ordered, deferred
 
 
-def _kind(column_type: sqltypes.TypeEngine) -> str:
+def _kind(column_type: sqltypes.TypeEngine[Any]) -> str:
     if isinstance(column_type, sqltypes.LargeBinary):
         return "binary"
     if isinstance(column_type, sqltypes.DateTime):
@@ -148,7 +150,7 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def _primary_key_order(table: Table) -> list:
+def _primary_key_order(table: Table) -> list[Any]:
     return list(table.primary_key.columns) or list(table.columns)
 
 
@@ -161,7 +163,8 @@ def _begin_snapshot(session: Session) -> Connection:
         return session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     connection = session.connection()
     dbapi_connection = connection.connection.dbapi_connection
-    if connection.dialect.name == "sqlite" and not dbapi_connection.in_transaction:
+    if (connection.dialect.name == "sqlite" and dbapi_connection is not None
+            and not dbapi_connection.in_transaction):
         # pysqlite opens transactions only before writes; without BEGIN each SELECT would see
         # whatever was committed between them.
         connection.exec_driver_sql("BEGIN")
@@ -375,11 +378,11 @@ def restore_backup(session: Session, path: Path, *, force: bool = False,
             )
     _clear(connection, tables, deferred)
 
-    late_values: dict[str, list[tuple[dict, dict]]] = {}
+    late_values: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
     table: Table | None = None
     columns: list[str] = []
     kinds: dict[str, str] = {}
-    batch: list[dict] = []
+    batch: list[dict[str, Any]] = []
     footer = None
 
     def flush() -> None:

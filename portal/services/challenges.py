@@ -8,6 +8,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -16,6 +17,7 @@ from portal.models import Area, Challenge, Company, Event, Interest, User
 from portal.models.enums import ChallengeStatus, Role, Visibility
 from portal.services import audit
 from portal.services.access import visible_challenges
+from portal.services.matching import refresh_after_commit
 from portal.services.notifications import notify
 from portal.services.validation import validate_trl_range
 
@@ -54,7 +56,7 @@ class ChallengeFilters:
 class Page:
     """One page of results with the total over all pages."""
 
-    items: Sequence
+    items: Sequence[Any]
     total: int
     page: int
     per_page: int
@@ -102,7 +104,7 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def apply_filters(statement: Select, filters: ChallengeFilters) -> Select:
+def apply_filters(statement: Select[Any], filters: ChallengeFilters) -> Select[Any]:
     """Narrow a challenge query by ``filters`` (the visibility clause must already be in it)."""
     if filters.status != "all":
         statement = statement.where(Challenge.status == filters.status)
@@ -183,6 +185,9 @@ def _apply(session: Session, challenge: Challenge, data: ChallengeData) -> None:
 def create_challenge(session: Session, owner: User, data: ChallengeData) -> Challenge:
     """Create a challenge owned by ``owner`` on behalf of their unit.
 
+    Its text is encoded for the matcher once the caller commits (a failure to do so is logged
+    and never fails the save: see :mod:`portal.services.matching.refresh`).
+
     Args:
         session: database session.
         owner: an approved military user with a unit.
@@ -205,12 +210,16 @@ def create_challenge(session: Session, owner: User, data: ChallengeData) -> Chal
     session.flush()
     audit.record(session, "challenge_create", actor=owner, target=challenge,
                  details={"status": challenge.status, "visibility": challenge.visibility})
+    refresh_after_commit(session, challenge)
     return challenge
 
 
 def update_challenge(session: Session, actor: User, challenge: Challenge,
                      data: ChallengeData) -> Challenge:
     """Apply an edit; the caller has checked ``can_edit_challenge``.
+
+    The challenge's text is encoded for the matcher once the caller commits
+    (:func:`portal.services.matching.refresh_after_commit`; a failure never fails the save).
 
     When the status moves to closed or awarded, the users of every company that expressed interest
     are notified.
@@ -222,6 +231,7 @@ def update_challenge(session: Session, actor: User, challenge: Challenge,
                  details={"before": before, "after": after} if before != after else None)
     if before["status"] != after["status"] and challenge.status in ENDED:
         _notify_interested(session, challenge)
+    refresh_after_commit(session, challenge)
     return challenge
 
 
@@ -288,7 +298,7 @@ def front_page_stats(session: Session, user: User | None) -> dict[str, int]:
     }
 
 
-def organiser_overview(session: Session, user: User) -> dict:
+def organiser_overview(session: Session, user: User) -> dict[str, Any]:
     """Counts for an organiser's dashboard: open challenges, participants, coming events."""
     by_county = session.execute(
         select(Company.county, func.count(Company.id))

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -166,7 +167,7 @@ def matches_csv(rows: Sequence[MatchRow], stamp: ExportStamp) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _write_rows(sheet, rows: Iterable[Sequence[object]], *, header: bool = True) -> None:
+def _write_rows(sheet: Any, rows: Iterable[Sequence[object]], *, header: bool = True) -> None:
     widths: dict[int, int] = {}
     for r, values in enumerate(rows, start=1):
         for c, value in enumerate(values, start=1):
@@ -292,4 +293,4 @@ def meetings_ics(
         ))
         event.add("status", "CONFIRMED" if meeting.confirmed else "TENTATIVE")
         calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())

@@ -7,17 +7,18 @@ from portal.models import Challenge, Interest, User
 from portal.models.enums import ChallengeStatus, InterestStatus, Role
 from portal.services import audit
 from portal.services.access import can_see_challenge, challenge_visibility_clause
+from portal.services.errors import Conflict, Invalid
 from portal.services.notifications import notify
 
 PITCH_MIN_LENGTH = 20
 PITCH_MAX_LENGTH = 2000
 
 
-class InterestError(ValueError):
+class InterestError(Invalid):
     """The interest cannot be recorded; the message is fit to show the user."""
 
 
-class DuplicateInterestError(InterestError):
+class DuplicateInterestError(Conflict, InterestError):
     """The company has already expressed interest in this challenge."""
 
 
@@ -67,7 +68,7 @@ def express_interest(session: Session, user: User, challenge: Challenge, pitch: 
     session.flush()
     audit.record(session, "interest_create", actor=user, target=interest,
                  details={"challenge_id": challenge.id})
-    if challenge.owner is not None:
+    if challenge.owner is not None and user.company is not None:
         notify(session, challenge.owner,
                f"{user.company.name} expressed interest in “{challenge.title}”.",
                f"/challenges/{challenge.id}#interests")

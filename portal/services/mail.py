@@ -6,6 +6,7 @@ from __future__ import annotations
 import smtplib
 from collections.abc import Mapping, Sequence
 from email.message import EmailMessage
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -39,11 +40,11 @@ def queue(
     return message
 
 
-def smtp_configured(config: Mapping) -> bool:
+def smtp_configured(config: Mapping[str, Any]) -> bool:
     return bool(config.get("SMTP_HOST"))
 
 
-def deliver(session: Session, config: Mapping, message_ids: Sequence[int]) -> int:
+def deliver(session: Session, config: Mapping[str, Any], message_ids: Sequence[int]) -> int:
     """Send the given unsent outbox messages through SMTP; marks ``sent_at`` or ``error``.
 
     Does nothing without ``SMTP_HOST``. The caller commits afterwards.

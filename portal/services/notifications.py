@@ -1,5 +1,7 @@
 """In-app notifications."""
 
+from typing import cast
+
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -14,8 +16,8 @@ def notify(session: Session, user: User, message: str, link: str | None = None) 
 
 
 def unread_count(user: User, session: Session | None = None) -> int:
-    session = session or db.session
-    return session.scalar(
+    active = session if session is not None else cast(Session, db.session)
+    return active.scalar(
         select(func.count(Notification.id)).where(
             Notification.user_id == user.id, Notification.read_at.is_(None)
         )

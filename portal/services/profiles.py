@@ -1,6 +1,7 @@
 """Company and research-institute profiles: saving them safely and judging their completeness."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -8,6 +9,8 @@ from sqlalchemy.orm import Session
 from portal.models import Area, Company, User
 from portal.models.enums import AccountStatus, Clearance, ProfileKind, SizeBand
 from portal.services import audit
+from portal.services.errors import Conflict
+from portal.services.matching import refresh_after_commit
 from portal.services.validation import (
     validate_country,
     validate_org_number,
@@ -19,7 +22,7 @@ from portal.services.validation import (
 RECOMMENDED_DESCRIPTION_WORDS = 100
 
 
-class DuplicateOrgNumberError(ValueError):
+class DuplicateOrgNumberError(Conflict):
     """Another profile already holds this organisation number."""
 
 
@@ -78,7 +81,9 @@ def save_profile(session: Session, user: User, company: Company | None,
     """Create or update the company profile of ``user``.
 
     A new profile is linked to ``user``. Changing the clearance status withdraws any admin
-    verification, since the admin verified the old status.
+    verification, since the admin verified the old status. The description is encoded for the
+    matcher once the caller commits (a failure to do so is logged and never fails the save: see
+    :mod:`portal.services.matching.refresh`).
 
     Args:
         session: database session.
@@ -95,7 +100,8 @@ def save_profile(session: Session, user: User, company: Company | None,
         ValueError: a field fails validation (forms validate first; this guards other callers).
     """
     country = validate_country(data.country or "NO")
-    org_number = validate_org_number(data.org_number) if _blank_to_none(data.org_number) else None
+    org_number = (validate_org_number(data.org_number)
+                  if data.org_number and _blank_to_none(data.org_number) else None)
     if country == "NO" and org_number is None:
         raise ValueError("Norwegian companies give their organisation number.")
     if org_number and org_number_taken(session, org_number, company.id if company else None):
@@ -130,7 +136,7 @@ def save_profile(session: Session, user: User, company: Company | None,
     company.areas = (list(session.scalars(select(Area).where(Area.id.in_(data.area_ids))))
                      if data.area_ids else [])
 
-    details: dict = {}
+    details: dict[str, Any] = {}
     if not creating and old_clearance != company.clearance:
         details["clearance"] = {"before": old_clearance, "after": company.clearance}
         if company.clearance_verified:
@@ -141,6 +147,7 @@ def save_profile(session: Session, user: User, company: Company | None,
     session.flush()
     audit.record(session, "company_create" if creating else "company_update", actor=user,
                  target=company, details=details or None)
+    refresh_after_commit(session, company)
     return company
 
 

@@ -21,6 +21,7 @@ import time
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -230,9 +231,9 @@ def _solve(
     rows: list[int] = []
     cols: list[int] = []
     upper: list[float] = []
-    groups: dict[tuple, int] = {}
+    groups: dict[tuple[Any, ...], int] = {}
 
-    def add(group: tuple, col: int, bound: float) -> None:
+    def add(group: tuple[Any, ...], col: int, bound: float) -> None:
         row = groups.get(group)
         if row is None:
             row = groups[group] = len(upper)

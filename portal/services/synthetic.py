@@ -18,8 +18,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from portal.models import (
@@ -35,6 +36,23 @@ from portal.models import (
 )
 from portal.models.enums import COUNTIES, AccountStatus, Role
 from portal.services import accounts, audit
+from portal.services.synthetic_words import (
+    CHALLENGE_CONTEXTS,
+    CHALLENGE_EFFECTS,
+    CHALLENGE_PROBLEMS,
+    CHALLENGE_TITLES,
+    COMPANY_CLOSERS,
+    COMPANY_MIDDLES,
+    COMPANY_OPENERS,
+    CUSTOMERS,
+    ENVIRONMENTS,
+    MUNICIPALITIES,
+    NAME_STEMS,
+    NAME_TAILS,
+    PRODUCT_NOUNS,
+    STANDARDS,
+    UNITS,
+)
 from portal.services.validation import org_number_check_digit, validate_org_number
 
 SYNTHETIC_DOMAIN = "synthetic.test"
@@ -48,114 +66,6 @@ _ORG_BLOCK = 100_000
 _ORG_SEEDS = 100
 EVENT_NAME = "Synthetic load-test cluster event"
 
-UNITS = (
-    "Norwegian Army – Brigade North",  # noqa: RUF001  (en dash, as the demo data)
-    "Norwegian Army – Finnmark Land Command",  # noqa: RUF001
-    "Royal Norwegian Navy – Coastal Rangers Command",  # noqa: RUF001
-    "Royal Norwegian Navy – Mine Warfare Flotilla",  # noqa: RUF001
-    "Royal Norwegian Navy – Submarine Service",  # noqa: RUF001
-    "Royal Norwegian Air Force – 132 Air Wing",  # noqa: RUF001
-    "Royal Norwegian Air Force – Control and Reporting Centre",  # noqa: RUF001
-    "Norwegian Home Guard – District 12",  # noqa: RUF001
-    "Norwegian Cyber Defence Force",
-    "Norwegian Defence Logistics Organisation",
-    "Norwegian Special Operations Command",
-    "Norwegian Intelligence Battalion",
-)
-
-MUNICIPALITIES: dict[str, tuple[str, ...]] = {
-    "Agder": ("Kristiansand", "Arendal", "Grimstad"),
-    "Akershus": ("Bærum", "Asker", "Lillestrøm", "Kjeller"),
-    "Buskerud": ("Drammen", "Kongsberg", "Ringerike"),
-    "Finnmark": ("Alta", "Hammerfest", "Kirkenes", "Porsanger"),
-    "Innlandet": ("Gjøvik", "Hamar", "Raufoss", "Lillehammer"),
-    "Møre og Romsdal": ("Ålesund", "Molde", "Kristiansund"),
-    "Nordland": ("Bodø", "Narvik", "Harstad", "Mo i Rana"),
-    "Oslo": ("Oslo",),
-    "Rogaland": ("Stavanger", "Sandnes", "Haugesund"),
-    "Telemark": ("Skien", "Porsgrunn", "Notodden"),
-    "Troms": ("Tromsø", "Bardufoss", "Setermoen", "Andøy"),
-    "Trøndelag": ("Trondheim", "Ørland", "Steinkjer", "Stjørdal"),
-    "Vestfold": ("Horten", "Tønsberg", "Sandefjord", "Larvik"),
-    "Vestland": ("Bergen", "Haakonsvern", "Stord", "Førde"),
-    "Østfold": ("Fredrikstad", "Sarpsborg", "Halden", "Moss"),
-}
-
-NAME_STEMS = (
-    "Nord", "Fjell", "Havbris", "Polar", "Kyst", "Stål", "Isbre", "Lynx", "Fjord", "Vidde",
-    "Tinde", "Skjold", "Falk", "Ulv", "Orkan", "Nordlys", "Dypvann", "Skagerak", "Varde",
-    "Bølge", "Jotun", "Aurora", "Hval", "Frost", "Sentinel", "Brann", "Mjølner", "Gnist",
-    "Tåke", "Loke",
-)
-NAME_TAILS = (
-    "Systems", "Teknikk", "Robotics", "Sensor", "Dynamics", "Marine", "Analytics", "Labs",
-    "Solutions", "Engineering", "Materials", "Defence", "Subsea", "Photonics", "Aero",
-    "Software", "Industri", "Instruments", "Autonomy", "Energy",
-)
-ENVIRONMENTS = (
-    "Arctic", "maritime", "urban", "littoral", "subsea", "mountain", "high-north", "coastal",
-    "cold-weather", "GNSS-denied", "electronic-warfare-contested", "expeditionary",
-)
-STANDARDS = (
-    "AQAP 2110", "ISO 9001", "MIL-STD-810H", "MIL-STD-461G", "STANAG 4586", "STANAG 4609",
-    "STANAG 4439", "DEF STAN 00-56", "IEC 62443", "EN 9100", "NATO FMN", "ISO/IEC 27001",
-    "RTCA DO-178C", "IEC 61508",
-)
-PRODUCT_NOUNS = (
-    "sensor suite", "software platform", "ruggedised terminal", "payload", "test rig",
-    "control unit", "analysis toolkit", "data link", "training simulator", "prototype",
-    "coating", "power module", "antenna array", "decision-support tool", "maintenance kit",
-)
-CUSTOMERS = (
-    "the Norwegian Armed Forces", "the Norwegian Defence Materiel Agency", "FFI",
-    "Nordic defence primes", "NATO partners", "the Coast Guard", "offshore operators",
-    "allied navies", "the Home Guard",
-)
-COMPANY_OPENERS = (
-    "{name} is a {size} company in {municipality} that develops {cap1} and {cap2}.",
-    "From {municipality}, {name} designs and delivers {cap1}, with growing work in {cap2}.",
-    "{name} ({size} staff) builds {cap1} and supports {cap2} for demanding users.",
-    "We are a {size} engineering team in {municipality} specialising in {cap1} and {cap2}.",
-)
-COMPANY_MIDDLES = (
-    "Our {product} is proven in {env} conditions and integrates with {cap3}.",
-    "The {product} we ship has been tested in {env} trials together with {customer}.",
-    "We have delivered a {product} for {env} operations to {customer}.",
-    "Core competence: {cap3}, documented to {standard}.",
-    "Our {env} field experience covers {cap3} and rapid prototyping with end users.",
-)
-COMPANY_CLOSERS = (
-    "Quality management follows {standard}; main offerings are at TRL {trl}.",
-    "We work to {standard} and want to mature our {product} with a military end user.",
-    "Looking for partners in {cap4}; current products are at TRL {trl}.",
-    "We offer test capacity, short lines of communication and {standard} documentation.",
-)
-CHALLENGE_TITLES = (
-    "{Cap} for {env} operations",
-    "{Env} {product} for {cap}",
-    "Faster {cap} in {env} conditions",
-    "Low-signature {product} for {cap}",
-    "Resilient {cap} for the {env} environment",
-)
-CHALLENGE_PROBLEMS = (
-    "Our units lack {cap} that works reliably in {env} conditions. Today {cap2} depends on "
-    "manual procedures, and information arrives too late to act on.",
-    "Current equipment for {cap} is heavy, power-hungry and hard to maintain in {env} "
-    "operations. We need a {product} that integrates with {cap2}.",
-    "Exercises showed gaps in {cap}: operators cannot combine data from {cap2}, and the "
-    "existing {product} fails below minus 30 degrees.",
-)
-CHALLENGE_CONTEXTS = (
-    "Operations in {env} terrain with long distances, limited bandwidth and {env2} threats.",
-    "Deployed {env} units working from vessels, vehicles and field camps during winter.",
-    "Joint exercises in {county} with allied forces, under {standard} requirements.",
-)
-CHALLENGE_EFFECTS = (
-    "Shorter decision cycles and a {product} that a section can operate after one day of "
-    "training.",
-    "Higher availability of {cap} and lower logistics burden in the field.",
-    "A prototype tested with the unit within twelve months, ready for {standard} approval.",
-)
 CONTRACT_MODELS = ("rnd_contract", "innovation_partnership", "prototype_test", "other")
 SIZE_WORDS = {"1-9": "small", "10-49": "growing", "50-249": "mid-sized", "250+": "large"}
 SIZE_BANDS = ("1-9", "1-9", "10-49", "10-49", "10-49", "50-249", "250+")
@@ -223,7 +133,7 @@ def _caps(rng: random.Random, vocab: _Vocabulary, slugs: list[str], n: int) -> l
 
 
 def _company_row(rng: random.Random, vocab: _Vocabulary, index: int,
-                 org_number: str) -> tuple[dict, list[str]]:
+                 org_number: str) -> tuple[dict[str, Any], list[str]]:
     county = rng.choice(COUNTIES)
     municipality = rng.choice(MUNICIPALITIES.get(county, (county,)))
     size_band = rng.choice(SIZE_BANDS)
@@ -266,7 +176,7 @@ def _company_row(rng: random.Random, vocab: _Vocabulary, index: int,
 
 
 def _challenge_row(rng: random.Random, vocab: _Vocabulary, owners: list[User],
-                   today: date) -> tuple[dict, list[str]]:
+                   today: date) -> tuple[dict[str, Any], list[str]]:
     slugs = _pick_areas(rng, vocab)
     cap, cap2 = _caps(rng, vocab, slugs, 2)
     env, env2 = rng.sample(ENVIRONMENTS, 2)
@@ -336,13 +246,14 @@ def _ensure_users(session: Session, seed: int, sme_companies: list[int],
 
 
 # --------------------------------------------------------------------------- writing
-def _batches(items: list, size: int = BATCH_SIZE) -> Iterator[list]:
+def _batches(items: list[Any], size: int = BATCH_SIZE) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def _insert_with_areas(session: Session, model: type, link_table, key: str,
-                       rows: list[tuple[dict, list[str]]], vocab: _Vocabulary) -> int:
+def _insert_with_areas(session: Session, model: type[Company] | type[Challenge],
+                       link_table: Table, key: str,
+                       rows: list[tuple[dict[str, Any], list[str]]], vocab: _Vocabulary) -> int:
     """Insert ``rows`` in batches with RETURNING ids, then their area links in bulk."""
     for batch in _batches(rows):
         ids = session.scalars(
@@ -387,7 +298,7 @@ def seed_synthetic(session: Session, *, companies: int, challenges: int, seed: i
     rng = random.Random(f"companies:{seed}")
     numbers = synthetic_org_numbers(seed)
     generated = [_company_row(rng, vocab, i, next(numbers)) for i in range(companies)]
-    present = set()
+    present: set[str | None] = set()
     for batch in _batches([row["org_number"] for row, _ in generated], 500):
         present.update(session.scalars(select(Company.org_number)
                                        .where(Company.org_number.in_(batch))))
@@ -405,7 +316,7 @@ def seed_synthetic(session: Session, *, companies: int, challenges: int, seed: i
     rng = random.Random(f"challenges:{seed}")
     today = date.today()
     titles: set[str] = set()
-    rows: list[tuple[dict, list[str]]] = []
+    rows: list[tuple[dict[str, Any], list[str]]] = []
     for j in range(challenges):
         row, slugs = _challenge_row(rng, vocab, owners, today)
         if row["title"] in titles:  # templates repeat: number the later ones

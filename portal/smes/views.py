@@ -8,7 +8,6 @@ from portal.challenges.forms import options
 from portal.db import db
 from portal.models import Company
 from portal.models.enums import Role
-from portal.services import matching
 from portal.services.challenges import list_areas
 from portal.services.interests import interests_of_company
 from portal.services.profiles import (
@@ -84,7 +83,6 @@ def edit():
             db.session.rollback()
             flash(str(error), "error")
         else:
-            matching.index_company(db.session, user.company)
             flash("Company profile saved.", "success")
             return redirect(url_for(".profile"))
     return render_template("smes/edit.html", form=form, company=company,

@@ -5,9 +5,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+import matching as matching_library
 from portal.db import db
 from portal.models import Company
-from portal.services import matching
 
 SONAR = "Passive sonar arrays, hydrophones and underwater acoustics for submarines."
 MATCH_KEYS = {"score", "components", "shared_areas", "top_terms", "best_passages"}
@@ -86,13 +86,13 @@ def test_recommendations_shape_and_visibility(api, sme, make_challenge, monkeypa
     open_one = make_challenge(title="Sonar for fjords", problem=SONAR)
     secret = make_challenge(title="Secret canary sonar", problem=SONAR, visibility="vetted")
     masks = []
-    original = matching.matching.Matcher.rank_challenges
+    original = matching_library.Matcher.rank_challenges
 
     def spy(self, company_id, top_k=20, mask=None):
         masks.append(dict(zip(self.challenge_ids_, mask.tolist(), strict=True)))
         return original(self, company_id, top_k=top_k, mask=mask)
 
-    monkeypatch.setattr(matching.matching.Matcher, "rank_challenges", spy)
+    monkeypatch.setattr(matching_library.Matcher, "rank_challenges", spy)
     response = api(sme).get("/api/v1/me/recommendations")
     assert response.status_code == 200
     body = response.get_json()

@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.db import db
+from portal.demo.event import seed_demo_event
 from portal.models import AuditEntry, Challenge, Event, EventPair, Meeting, User
 from portal.models.enums import Role
-from portal.services.events import seed_demo_event
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "ics"])

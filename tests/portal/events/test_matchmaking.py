@@ -9,7 +9,8 @@ from matching.matcher import challenge_text
 from matching.text import text_hash
 from portal.db import db
 from portal.models import AuditEntry, Embedding, EventPair
-from portal.services.matching import challenge_document, get_engine
+from portal.services.matching import get_engine
+from portal.services.matching.documents import challenge_document
 
 SONAR = ("Underwater acoustic sensing: sonar arrays, hydrophones and signal processing for "
          "submarine detection in cold Arctic fjords.")

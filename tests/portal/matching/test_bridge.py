@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
+import matching as matching_library
 from portal import create_app
 from portal.db import db
 from portal.models import Embedding, MatcherWeights
@@ -110,13 +111,13 @@ def test_vetted_challenge_masks_unvetted_companies_before_ranking(app, populatio
                                                                   make_challenge):
     secret = make_challenge(title="Secret sonar", problem=SONAR, visibility="vetted")
     calls = []
-    original = matching.matching.Matcher.rank_companies
+    original = matching_library.Matcher.rank_companies
 
     def spy(self, challenge_id, top_k=20, mask=None):
         calls.append((list(self.company_ids_), None if mask is None else mask.copy()))
         return original(self, challenge_id, top_k=top_k, mask=mask)
 
-    monkeypatch.setattr(matching.matching.Matcher, "rank_companies", spy)
+    monkeypatch.setattr(matching_library.Matcher, "rank_companies", spy)
     result = matching.rank_companies(db.session, None, secret)
     assert [i.company.name for i in result.items] == ["Drone AS"]
     assert result.candidates == 1
@@ -160,13 +161,13 @@ def test_rank_challenges_masks_vetted_and_unpublished(app, make_user, make_compa
     make_challenge(title="Draft sonar", problem=SONAR, status="draft")
     make_challenge(title="Closed sonar", problem=SONAR, status="closed")
     masks = []
-    original = matching.matching.Matcher.rank_challenges
+    original = matching_library.Matcher.rank_challenges
 
     def spy(self, company_id, top_k=20, mask=None):
         masks.append(dict(zip(self.challenge_ids_, mask.tolist(), strict=True)))
         return original(self, company_id, top_k=top_k, mask=mask)
 
-    monkeypatch.setattr(matching.matching.Matcher, "rank_challenges", spy)
+    monkeypatch.setattr(matching_library.Matcher, "rank_challenges", spy)
     result = matching.rank_challenges(db.session, sme, company)
     assert [i.challenge.title for i in result.items] == ["Open sonar"]
     assert result.candidates == 1
@@ -234,3 +235,26 @@ def test_index_all_warms_the_cache(app, population):
     stats = matching.index_all(db.session)
     assert stats["encoded"] > 0
     assert set(stats) == {"encoded", "reused", "seconds"}
+
+
+def test_explanations_read_company_texts_through_the_callers_session(app, population):
+    """The matcher's company-text callback reads through the session the service was given,
+    not the request's global session."""
+    from sqlalchemy.orm import Session
+
+    db.session.commit()  # the other session must see the population
+    matching.rank_companies(db.session, None, population["challenge"], top_k=3)  # index built
+    statements: list[str] = []
+
+    class RecordingSession(Session):
+        def execute(self, statement, *args, **kwargs):
+            statements.append(str(statement))
+            return super().execute(statement, *args, **kwargs)
+
+    with RecordingSession(bind=db.engine) as session:
+        challenge = session.get(type(population["challenge"]), population["challenge"].id)
+        result = matching.rank_companies(session, None, challenge, top_k=2)
+    assert result.items[0].company.name == "Sonar AS"
+    assert "sonar" in result.items[0].best_passages["company"].lower()
+    # The index exists already: the only read of descriptions is the explanation's callback.
+    assert any("companies.description" in s for s in statements)

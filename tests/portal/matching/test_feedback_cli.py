@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal.db import db
 from portal.models import AuditEntry, MatcherWeights, MatchFeedback
-from portal.services import feedback, matching
+from portal.services import feedback, matching, tuning
 
 TOPICS = [
     ("sonar", "Passive sonar arrays and hydrophones for submarine detection."),
@@ -103,8 +103,8 @@ def test_refit_creates_new_active_version(runner, judged_world):
 
 def test_split_is_by_challenge_and_deterministic():
     judged = [(ch, co, co % 2 == 0) for ch in range(1, 11) for co in range(1, 5)]
-    fit, held = feedback.split_by_challenge(judged, seed=3)
-    assert feedback.split_by_challenge(judged, seed=3) == (fit, held)
+    fit, held = tuning.split_by_challenge(judged, seed=3)
+    assert tuning.split_by_challenge(judged, seed=3) == (fit, held)
     assert {j[0] for j in fit}.isdisjoint({j[0] for j in held})
     assert len({j[0] for j in held}) == 3
     assert len(fit) + len(held) == len(judged)
@@ -117,8 +117,8 @@ def test_refit_needs_both_kinds(app, judged_world):
             for company in rows:
                 feedback.record_feedback(db.session, judge, challenge, company, relevant=True)
     db.session.commit()
-    with pytest.raises(feedback.NotEnoughJudgements, match="both kinds"):
-        feedback.refit_weights(db.session)
+    with pytest.raises(tuning.NotEnoughJudgements, match="both kinds"):
+        tuning.refit_weights(db.session)
 
 
 def test_reindex_command(runner, judged_world):

@@ -1,7 +1,7 @@
 """Team suggestions: complementary companies when no single one covers the challenge."""
 
 from portal.db import db
-from portal.services import teams
+from portal.services.matching import teams
 from tests.portal.matching.conftest import areas
 
 

@@ -1,7 +1,7 @@
 """Team suggestions: two or three complementary companies when no single one covers a challenge.
 
-Candidates are the top ranked, *masked* companies from :func:`portal.services.matching.
-rank_companies`, so a team never contains a company that may not see the challenge.
+Candidates are the top ranked, *masked* companies from :func:`.ranking.rank_companies`, so a
+team never contains a company that may not see the challenge.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import Area, Challenge, Company, User
-from portal.services import matching
-from portal.services.matching import COVERAGE_WELL, MatchItem, MatchList
+from portal.services.matching.areas import COVERAGE_WELL, area_coverage, challenge_area_slugs
+from portal.services.matching.ranking import MatchItem, MatchList, rank_companies
 
 DEFAULT_CANDIDATES = 10
 MAX_TEAMS = 3
@@ -72,7 +72,7 @@ def suggest_teams(
 
     The needed areas are the challenge's explicit areas (or, without any, the strongest areas
     inferred from its text). A company covers an area "well" at coverage >= ``threshold``
-    (see :func:`portal.services.matching.area_coverage`). When a single candidate covers every
+    (see :func:`.areas.area_coverage`). When a single candidate covers every
     needed area well, no team is proposed. Teams are ranked by coverage, then by mean match
     score; every member must cover an area no other member covers, so nobody is a passenger.
 
@@ -89,7 +89,7 @@ def suggest_teams(
     Returns:
         The needed areas, the single company that covers them all (if any), and the teams.
     """
-    needed_slugs = matching.challenge_area_slugs(session, challenge)
+    needed_slugs = challenge_area_slugs(session, challenge)
     result = TeamSuggestions()
     if not needed_slugs:
         return result
@@ -97,44 +97,46 @@ def suggest_teams(
     needed_slugs = [s for s in needed_slugs if s in areas]
     result.needed = [areas[s] for s in needed_slugs]
     if matches is None:
-        matches = matching.rank_companies(session, viewer, challenge, top_k=candidates)
-    pool: list[MatchItem] = [m for m in matches.items if m.company is not None][:candidates]
+        matches = rank_companies(session, viewer, challenge, top_k=candidates)
+    pool: list[tuple[MatchItem, Company]] = [
+        (m, m.company) for m in matches.items if m.company is not None][:candidates]
     if not pool or len(needed_slugs) < 2:
         return result
 
     covered_by: dict[int, set[str]] = {}
-    for item in pool:
-        coverage = matching.area_coverage(session, item.company, needed_slugs)
-        covered_by[item.company.id] = {s for s, v in coverage.items() if v >= threshold}
+    for _item, company in pool:
+        coverage = area_coverage(session, company, needed_slugs)
+        covered_by[company.id] = {s for s, v in coverage.items() if v >= threshold}
     everything = set(needed_slugs)
-    for item in pool:
-        if covered_by[item.company.id] >= everything:
-            result.single_company = item.company
+    for _item, company in pool:
+        if covered_by[company.id] >= everything:
+            result.single_company = company
             return result
 
-    best_single = max(len(covered_by[i.company.id]) for i in pool)
-    scored: list[tuple[tuple, list[MatchItem], set[str]]] = []
+    best_single = max(len(covered_by[company.id]) for _, company in pool)
+    scored: list[tuple[tuple[int, float, list[int]], list[tuple[MatchItem, Company]],
+                       set[str]]] = []
     for size in (2, 3):
         for group in combinations(pool, size):
-            sets = [covered_by[i.company.id] for i in group]
+            sets = [covered_by[company.id] for _, company in group]
             union = set().union(*sets)
             if len(union) <= best_single:
                 continue
             # Each member must bring something the others do not.
             if any(not (s - set().union(*(o for o in sets if o is not s))) for s in sets):
                 continue
-            mean = sum(i.score for i in group) / size
-            key = (-len(union), -mean, [i.rank for i in group])
+            mean = sum(i.score for i, _ in group) / size
+            key = (-len(union), -mean, [i.rank for i, _ in group])
             scored.append((key, list(group), union))
     scored.sort(key=lambda entry: entry[0])
 
-    for _key, group, union in scored[:max_teams]:
+    for _key, chosen, union in scored[:max_teams]:
         members = [
             TeamMember(
-                company=i.company, score=i.score,
-                covers=[areas[s] for s in needed_slugs if s in covered_by[i.company.id]],
+                company=company, score=i.score,
+                covers=[areas[s] for s in needed_slugs if s in covered_by[company.id]],
             )
-            for i in group
+            for i, company in chosen
         ]
         result.teams.append(Team(
             members=members,
