@@ -60,13 +60,14 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.api import bp as api_bp
     from portal.auth.views import bp as auth_bp
     from portal.challenges.views import bp as challenges_bp
+    from portal.conversations.views import bp as conversations_bp
     from portal.events.views import bp as events_bp
     from portal.main.views import bp as main_bp
     from portal.matches.views import bp as matches_bp
     from portal.smes.views import bp as smes_bp
 
     blueprints = (main_bp, auth_bp, account_bp, challenges_bp, smes_bp, matches_bp, events_bp,
-                  admin_bp, api_bp)
+                  conversations_bp, admin_bp, api_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -13,4 +13,12 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # unsafe calls itself.
 csrf.exempt(bp)
 
-from portal.api import auth, challenges, events, me, openapi  # noqa: E402, F401  (route modules)
+from portal.api import (  # noqa: E402, F401  (route modules)
+    auth,
+    challenges,
+    companies,
+    conversations,
+    events,
+    me,
+    openapi,
+)

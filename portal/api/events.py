@@ -3,13 +3,13 @@
 Authentication (bearer token or session cookie) comes from :mod:`portal.api.auth`.
 """
 
-from io import BytesIO
 
-from flask import request, send_file
+from flask import request
 
 from portal.api import bp
 from portal.api.auth import AUTH_REQUIRED, api_abort, authenticated, error_responses, require_user
 from portal.db import db
+from portal.downloads import attachment
 from portal.services import events as service
 
 
@@ -36,8 +36,7 @@ def _event_json(event, user) -> dict:
 
 
 def _send(export: service.ExportFile):
-    return send_file(BytesIO(export.data), mimetype=export.mimetype, as_attachment=True,
-                     download_name=export.filename)
+    return attachment(export.data, export.filename, export.mimetype)
 
 
 @bp.get("/events")

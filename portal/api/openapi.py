@@ -19,11 +19,11 @@ PATHS: dict = {
 
 def build_document() -> dict:
     """The OpenAPI document: every route module's paths and component schemas merged."""
-    from portal.api import challenges_spec, events, me
+    from portal.api import challenges_spec, companies, conversations, events, me
 
     paths: dict = dict(PATHS)
     schemas: dict = {"Error": ERROR_SCHEMA}
-    for module in (challenges_spec, me, events):
+    for module in (challenges_spec, me, companies, conversations, events):
         paths.update(getattr(module, "PATHS", {}))
         schemas.update(getattr(module, "SCHEMAS", {}))
     return {

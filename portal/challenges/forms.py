@@ -145,6 +145,10 @@ class InterestForm(FlaskForm):
                     "company profile with it.")
 
 
+class WithdrawInterestForm(FlaskForm):
+    """Button-only form: withdraws the company's interest."""
+
+
 class InterestStatusForm(FlaskForm):
     status = SelectField("Status", choices=options((s.value, label(s.value))
                                                    for s in InterestStatus))

@@ -18,6 +18,7 @@ from portal.challenges.forms import (
     ChallengeForm,
     InterestForm,
     InterestStatusForm,
+    WithdrawInterestForm,
     options,
 )
 from portal.db import db
@@ -42,6 +43,8 @@ from portal.services.interests import (
     interests_for_challenge,
     set_interest_status,
 )
+from portal.services.interests import edit_interest as change_pitch
+from portal.services.interests import withdraw_interest as withdraw
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
 
@@ -80,7 +83,7 @@ def mine():
     return render_template("challenges/mine.html", rows=rows)
 
 
-def _render_detail(challenge, interest_form=None):
+def _render_detail(challenge, interest_form=None, edit_form=None):
     viewer = _viewer()
     can_edit = can_edit_challenge(viewer, challenge)
     own_interest = None
@@ -98,6 +101,9 @@ def _render_detail(challenge, interest_form=None):
         own_interest=own_interest,
         may_express=may_express,
         interest_form=interest_form or (InterestForm() if may_express else None),
+        edit_form=edit_form or (InterestForm(formdata=None, pitch=own_interest.pitch)
+                                if own_interest is not None else None),
+        withdraw_form=WithdrawInterestForm(),
         interests=interests_for_challenge(db.session, challenge) if can_edit else [],
         status_form=InterestStatusForm() if can_edit else None,
     )
@@ -175,6 +181,49 @@ def express(challenge_id: int):
         flash(DUPLICATE_MESSAGE, "info")
         return redirect(back)
     flash(f"Your interest was sent to {challenge.unit}.", "success")
+    return redirect(back)
+
+
+def _own_interest_change(challenge_id: int):
+    viewer = _viewer()
+    challenge = get_challenge_for(db.session, viewer, challenge_id)
+    if not viewer.has_role(Role.SME):
+        abort(403)
+    return viewer, challenge, url_for(".detail", challenge_id=challenge.id, _anchor="interest")
+
+
+@bp.post("/<int:challenge_id>/interest/edit")
+@login_required
+def edit_interest(challenge_id: int):
+    viewer, challenge, back = _own_interest_change(challenge_id)
+    form = InterestForm()
+    if not form.validate_on_submit():
+        return _render_detail(challenge, edit_form=form)
+    try:
+        change_pitch(db.session, viewer, challenge, form.pitch.data)
+    except InterestError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(back)
+    db.session.commit()
+    flash("Your pitch was updated.", "success")
+    return redirect(back)
+
+
+@bp.post("/<int:challenge_id>/interest/withdraw")
+@login_required
+def withdraw_interest(challenge_id: int):
+    viewer, challenge, back = _own_interest_change(challenge_id)
+    if not WithdrawInterestForm().validate_on_submit():
+        abort(400)
+    try:
+        withdraw(db.session, viewer, challenge)
+    except InterestError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(back)
+    db.session.commit()
+    flash(f"Your interest was withdrawn; {challenge.unit} has been told.", "success")
     return redirect(back)
 
 

@@ -11,13 +11,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal.db import db
+from portal.downloads import attachment
 from portal.events.forms import (
     AttachChallengeForm,
     ButtonForm,
@@ -77,10 +77,7 @@ def _apply(action, success: str) -> bool:
 
 
 def _send(export: service.ExportFile):
-    from io import BytesIO
-
-    return send_file(BytesIO(export.data), mimetype=export.mimetype, as_attachment=True,
-                     download_name=export.filename)
+    return attachment(export.data, export.filename, export.mimetype)
 
 
 # Lists and detail -----------------------------------------------------------------------------

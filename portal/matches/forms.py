@@ -31,6 +31,8 @@ class MatchFilterForm(FlaskForm):
     min_trl = SelectField("Minimum TRL", choices=TRL_CHOICES, coerce=_optional_int,
                           validators=[Optional()])
     vetted_only = BooleanField("Verified clearance only")
+    shortlisted = BooleanField("Shortlisted only")
+    interested = BooleanField("Expressed interest")
 
     def values(self) -> dict:
         """The valid filters as keyword arguments of ``rank_companies`` (invalid ones dropped)."""
@@ -49,7 +51,16 @@ class MatchFilterForm(FlaskForm):
             args["min_trl"] = str(values["min_trl"])
         if values["vetted_only"]:
             args["vetted_only"] = "y"
+        if self.shortlisted.data:
+            args["shortlisted"] = "y"
+        if self.interested.data:
+            args["interested"] = "y"
         return args
+
+    @property
+    def narrowing(self) -> bool:
+        """Whether a filter keeps only shortlisted or interested companies."""
+        return bool(self.shortlisted.data or self.interested.data)
 
 
 class ShortlistForm(FlaskForm):

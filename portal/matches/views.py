@@ -11,7 +11,7 @@ from portal.db import db
 from portal.matches.forms import AreaSuggestionForm, FeedbackForm, MatchFilterForm, ShortlistForm
 from portal.models import Area, Challenge, Company, User
 from portal.models.enums import Role
-from portal.services import audit, feedback, matching
+from portal.services import audit, feedback, matching, shortlists
 from portal.services.access import (
     can_see_challenge,
     can_see_matches,
@@ -95,10 +95,21 @@ def _profile_first():
 def _render_matches(challenge: Challenge, filters: MatchFilterForm, *,
                     feedback_forms: dict | None = None):
     filters.validate()
-    page = matching.match_page(db.session, _viewer(), challenge, top_k=PAGE_TOP_K,
+    shown = shortlists.shown_count(request.values.get("show"))
+    page = matching.match_page(db.session, _viewer(), challenge,
+                               top_k=shortlists.MAX_SHOWN if filters.narrowing else shown,
                                **filters.values())
+    items = page.matches.items
+    matching_rows = page.matches.candidates
+    if filters.narrowing:
+        items = shortlists.narrow(
+            items, shortlisted=page.shortlisted if filters.shortlisted.data else None,
+            interested=(shortlists.interested_ids(db.session, challenge)
+                        if filters.interested.data else None))
+        matching_rows = len(items)
+    items = items[:shown]
     forms = feedback_forms or {}
-    for item in page.matches.items:
+    for item in items:
         if item.company.id not in forms:
             existing = page.feedback.get(item.company.id)
             forms[item.company.id] = FeedbackForm(
@@ -108,8 +119,19 @@ def _render_matches(challenge: Challenge, filters: MatchFilterForm, *,
     return render_template(
         "matches/challenge.html", challenge=challenge, page=page, filters=filters,
         filter_args=filters.as_args(), feedback_forms=forms, shortlist_form=ShortlistForm(),
-        staff_profiles=_viewer().role in (Role.ADMIN, Role.ORGANISER),
+        items=items, shown=shown, matching_rows=matching_rows,
+        more=shown + shortlists.PAGE_SIZE if matching_rows > shown and
+        shown < shortlists.MAX_SHOWN else None,
     )
+
+
+@bp.get("/challenges/<int:challenge_id>/shortlist")
+@login_required
+def shortlist(challenge_id: int):
+    challenge = _challenge_for_matches(challenge_id)
+    return render_template("matches/shortlist.html", challenge=challenge,
+                           entries=shortlists.shortlist(db.session, _viewer(), challenge),
+                           shortlist_form=ShortlistForm())
 
 
 @bp.get("/challenges/<int:challenge_id>/matches")
@@ -120,9 +142,14 @@ def challenge_matches(challenge_id: int):
 
 
 def _back(challenge: Challenge, company: Company, filters: MatchFilterForm):
+    if request.form.get("next") == "shortlist":
+        return redirect(url_for(".shortlist", challenge_id=challenge.id))
     filters.validate()
+    args = filters.as_args()
+    if request.form.get("show"):
+        args["show"] = str(shortlists.shown_count(request.form.get("show")))
     return redirect(url_for(".challenge_matches", challenge_id=challenge.id,
-                            _anchor=f"company-{company.id}", **filters.as_args()))
+                            _anchor=f"company-{company.id}", **args))
 
 
 @bp.post("/challenges/<int:challenge_id>/matches/<int:company_id>/shortlist")

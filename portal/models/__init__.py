@@ -3,6 +3,7 @@
 from portal.models.audit import AuditEntry
 from portal.models.challenge import Challenge, Interest, challenge_areas
 from portal.models.company import Company, company_areas
+from portal.models.conversation import Conversation, ConversationRead, Message
 from portal.models.event import (
     Event,
     EventChallenge,
@@ -22,6 +23,8 @@ __all__ = [
     "AuditEntry",
     "Challenge",
     "Company",
+    "Conversation",
+    "ConversationRead",
     "Embedding",
     "Event",
     "EventChallenge",
@@ -31,6 +34,7 @@ __all__ = [
     "MatchFeedback",
     "MatcherWeights",
     "Meeting",
+    "Message",
     "Notification",
     "OutboxMessage",
     "Shortlist",

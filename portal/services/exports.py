@@ -5,10 +5,15 @@ The page, the API and the CLI all call these through
 callers check access) and writes the audit row.
 
 Spreadsheet safety (formula injection): every cell whose text begins with ``=``, ``+``, ``-``,
-``@``, a tab or a carriage return gets exactly one leading ``'``; every XLSX cell is written as
-a string. All other text round-trips exactly through CSV. XLSX (XML 1.0) cannot store carriage
-returns or other C0 control characters: there CR/CRLF become LF and the other control characters
-are removed.
+``@``, a tab or a carriage return gets exactly one leading ``'``; every XLSX text cell is written
+as a string. Numbers (score, score components, TRL, slot, table) are written as numbers, never
+parsed from text, so they cannot carry a formula either.
+
+All other text round-trips exactly through CSV. XLSX (XML 1.0) cannot store carriage returns
+or other C0 control characters: there CR/CRLF become LF and the other control characters are
+removed.
+
+Scores use the pages' scale: whole points from 0 to 100 (:func:`score_points`).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -36,7 +42,9 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 CSV_MIMETYPE = "text/csv"
 ICS_MIMETYPE = "text/calendar"
 
-MATCH_HEAD = ["Event", "Challenge", "Company", "Organisation number", "County", "Score"]
+SCORE_SCALE = "0-100"
+MATCH_HEAD = ["Event", "Challenge", "Company", "Organisation number", "County", "TRL",
+              f"Score ({SCORE_SCALE})"]
 MATCH_TAIL = ["Shared areas", "State", "Origin", "Contact person", "Contact email"]
 
 
@@ -73,6 +81,7 @@ class MatchRow:
     county: str
     score: float
     components: Mapping[str, float] = field(default_factory=dict)
+    trl: int | None = None
     shared_areas: Sequence[str] = ()
     state: str = ""
     origin: str = ""
@@ -114,8 +123,9 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _number(value: float) -> str:
-    return f"{value:.4f}"
+def score_points(value: float) -> int:
+    """A score in [0, 1] as the whole points from 0 to 100 that pages and exports show."""
+    return round(max(0.0, min(float(value), 1.0)) * 100)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -137,16 +147,19 @@ def component_names(rows: Iterable[MatchRow]) -> list[str]:
     return list(names)
 
 
-def match_table(rows: Sequence[MatchRow]) -> tuple[list[str], list[list[str]]]:
-    """Header and body of the match list, as raw (unguarded) text."""
+def match_table(rows: Sequence[MatchRow]) -> tuple[list[str], list[list[object]]]:
+    """Header and body of the match list: raw (unguarded) text, and numbers as ``int``
+    (``None`` for a missing TRL or component)."""
     components = component_names(rows)
-    header = [*MATCH_HEAD, *(f"Component: {c}" for c in components), *MATCH_TAIL]
-    body = []
+    header = [*MATCH_HEAD, *(f"Component: {c} ({SCORE_SCALE})" for c in components),
+              *MATCH_TAIL]
+    body: list[list[object]] = []
     for row in rows:
         body.append([
             row.event, row.challenge, row.company, row.org_number or "", row.county or "",
-            _number(row.score),
-            *(_number(row.components[c]) if c in row.components else "" for c in components),
+            row.trl, score_points(row.score),
+            *(score_points(row.components[c]) if c in row.components else None
+              for c in components),
             "; ".join(row.shared_areas), row.state, row.origin, row.contact_name or "",
             row.contact_email or "",
         ])
@@ -163,14 +176,24 @@ def matches_csv(rows: Sequence[MatchRow], stamp: ExportStamp) -> bytes:
     header, body = match_table(rows)
     writer.writerow(header)
     for cells in body:
-        writer.writerow([safe_cell(c) for c in cells])
+        writer.writerow([safe_cell(c) if not _is_number(c) else str(c) for c in cells])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _write_rows(sheet: Any, rows: Iterable[Sequence[object]], *, header: bool = True) -> None:
     widths: dict[int, int] = {}
     for r, values in enumerate(rows, start=1):
         for c, value in enumerate(values, start=1):
+            if _is_number(value) and not (header and r == 1):
+                cell = sheet.cell(row=r, column=c)
+                cell.value = value
+                cell.data_type = "n"
+                widths[c] = max(widths.get(c, 8), len(str(value)) + 2)
+                continue
             text = _xlsx_text(value)
             if not text:
                 continue  # an empty cell reads back as empty text
@@ -191,13 +214,29 @@ def _about_sheet(book: Workbook, stamp: ExportStamp) -> None:
     _write_rows(about, [("Field", "Value"), *stamp.lines()])
 
 
+SHEET_TITLE_MAX = 31
+
+
+def _shorten(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters, cut at a word boundary with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" -,.") + "…"
+
+
 def _sheet_title(name: str, taken: set[str]) -> str:
-    base = _SHEET_ILLEGAL.sub(" ", name).strip().strip("'") or "Sheet"
-    base = base[:31]
-    title, n = base, 2
+    """A unique (case-insensitively, as Excel compares) sheet title of at most 31 characters
+    that Excel accepts: forbidden characters become spaces, long names are cut at a word
+    boundary, and a repeated name gets " (2)", " (3)"..."""
+    base = " ".join(_SHEET_ILLEGAL.sub(" ", name).split()).strip("'") or "Sheet"
+    title, n = _shorten(base, SHEET_TITLE_MAX), 2
     while title.casefold() in taken:
         suffix = f" ({n})"
-        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+        title, n = _shorten(base, SHEET_TITLE_MAX - len(suffix)) + suffix, n + 1
     taken.add(title.casefold())
     return title
 
@@ -209,7 +248,8 @@ def _to_bytes(book: Workbook) -> bytes:
 
 
 def matches_xlsx(rows: Sequence[MatchRow], stamp: ExportStamp) -> bytes:
-    """The match list as XLSX: a "Matches" sheet (all cells strings) and an "About" sheet."""
+    """The match list as XLSX: a "Matches" sheet (text as strings, scores and TRL as numbers)
+    and an "About" sheet."""
     book = Workbook()
     sheet = book.active
     sheet.title = "Matches"
@@ -224,10 +264,10 @@ def matches_xlsx(rows: Sequence[MatchRow], stamp: ExportStamp) -> bytes:
 SCHEDULE_HEADER = ["Slot", "Time", "Table", "Challenge", "Challenge owner", "Company", "Confirmed"]
 
 
-def _meeting_cells(meeting: MeetingRow, tz: tzinfo) -> list[str]:
+def _meeting_cells(meeting: MeetingRow, tz: tzinfo) -> list[object]:
     start, end = _local(meeting.starts_at, tz), _local(meeting.ends_at, tz)
     return [
-        str(meeting.slot + 1), f"{start:%H:%M}-{end:%H:%M}", str(meeting.table),
+        meeting.slot + 1, f"{start:%H:%M}-{end:%H:%M}", meeting.table,
         meeting.challenge, meeting.owner, meeting.company, "yes" if meeting.confirmed else "no",
     ]
 
@@ -294,3 +334,27 @@ def meetings_ics(
         event.add("status", "CONFIRMED" if meeting.confirmed else "TENTATIVE")
         calendar.add_component(event)
     return bytes(calendar.to_ical())
+
+
+# Download names ------------------------------------------------------------------------------
+
+# Norwegian letters spelled out for the ASCII fallback name (the usual transliteration).
+_ASCII_LETTERS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "oe", "Ø": "Oe", "å": "aa",
+                                "Å": "Aa"})
+
+
+def ascii_filename(filename: str) -> str:
+    """The file name with Norwegian letters transliterated and any other non-ASCII character,
+    quote, backslash or control character replaced by ``_``."""
+    text = filename.translate(_ASCII_LETTERS)
+    return "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in text)
+
+
+def content_disposition(filename: str) -> str:
+    """``Content-Disposition`` for a download (RFC 6266): the name in UTF-8 (``filename*``,
+    RFC 5987) so Norwegian letters survive, with an ASCII ``filename`` fallback."""
+    fallback = ascii_filename(filename)
+    if fallback == filename:
+        return f'attachment; filename="{filename}"'
+    return (f'attachment; filename="{fallback}"; '
+            f"filename*=UTF-8''{quote(filename, safe='')}")

@@ -75,6 +75,61 @@ def express_interest(session: Session, user: User, challenge: Challenge, pitch: 
     return interest
 
 
+def _own_open_interest(session: Session, user: User, challenge: Challenge) -> Interest:
+    """The interest of ``user``'s company in ``challenge``, if it may still be changed."""
+    if not user.has_role(Role.SME) or user.company_id is None:
+        raise InterestError("Only SME users with a company profile can change an interest.")
+    if not can_see_challenge(user, challenge):
+        raise InterestError("This challenge is not available.")
+    interest = interest_of(session, user.company_id, challenge)
+    if interest is None:
+        raise InterestError("Your company has not expressed interest in this challenge.")
+    if challenge.status != ChallengeStatus.OPEN:
+        raise InterestError("The challenge is closed: the interest can no longer be changed.")
+    return interest
+
+
+def edit_interest(session: Session, user: User, challenge: Challenge, pitch: str) -> Interest:
+    """Replace the pitch of the company's interest while the challenge is open.
+
+    The owner's verdict (shortlisted, declined) stays; the owner is told of the new pitch.
+
+    Raises:
+        InterestError: not the company's interest, challenge not open, or a bad pitch.
+    """
+    interest = _own_open_interest(session, user, challenge)
+    pitch = (pitch or "").strip()
+    if not PITCH_MIN_LENGTH <= len(pitch) <= PITCH_MAX_LENGTH:
+        raise InterestError(f"The pitch must be {PITCH_MIN_LENGTH}-{PITCH_MAX_LENGTH} characters.")
+    if pitch == interest.pitch:
+        return interest
+    interest.pitch = pitch
+    audit.record(session, "interest_edit", actor=user, target=interest,
+                 details={"challenge_id": challenge.id})
+    if challenge.owner is not None:
+        notify(session, challenge.owner,
+               f"{interest.company.name} updated its interest in “{challenge.title}”.",
+               f"/challenges/{challenge.id}#interests")
+    return interest
+
+
+def withdraw_interest(session: Session, user: User, challenge: Challenge) -> None:
+    """Withdraw the company's interest while the challenge is open (the row is removed; the
+    audit log keeps that it existed).
+
+    Raises:
+        InterestError: not the company's interest, or the challenge is not open.
+    """
+    interest = _own_open_interest(session, user, challenge)
+    audit.record(session, "interest_withdraw", actor=user, target=interest,
+                 details={"challenge_id": challenge.id, "status": interest.status})
+    session.delete(interest)
+    if challenge.owner is not None:
+        notify(session, challenge.owner,
+               f"{interest.company.name} withdrew its interest in “{challenge.title}”.",
+               f"/challenges/{challenge.id}#interests")
+
+
 def set_interest_status(session: Session, actor: User, interest: Interest,
                         status: str) -> Interest:
     """Shortlist, decline or reset an interest and tell the company's users.

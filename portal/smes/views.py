@@ -9,6 +9,7 @@ from portal.db import db
 from portal.models import Company
 from portal.models.enums import Role
 from portal.services.challenges import list_areas
+from portal.services.companies import CompanyNotFoundError, profile_for
 from portal.services.interests import interests_of_company
 from portal.services.profiles import (
     RECOMMENDED_DESCRIPTION_WORDS,
@@ -29,7 +30,7 @@ DUPLICATE_ORG_NUMBER = ("A profile with this organisation number is already regi
 @bp.before_request
 @login_required
 def _login_first():
-    # Every company page is the user's own company; the pending gate (auth) runs before this.
+    # Every page needs a login; the pending gate (auth) runs before this.
     return None
 
 
@@ -100,12 +101,13 @@ def interests():
 
 @bp.get("/<int:company_id>")
 def show(company_id: int):
+    """A company profile: staff see any (audit-logged), an SME only their own (else 404)."""
     user = current_user._get_current_object()
     if user.role == Role.SME and user.company_id == company_id:
         return redirect(url_for(".profile"))
-    if user.role not in (Role.ADMIN, Role.ORGANISER):
-        abort(403)
-    company = db.session.get(Company, company_id)
-    if company is None:
+    try:
+        company = profile_for(db.session, user, company_id)
+    except CompanyNotFoundError:
         abort(404)
+    db.session.commit()
     return _render_profile(company, own=False)

@@ -62,7 +62,7 @@ def match_rows(session: Session, event: Event) -> list[exports.MatchRow]:
             rows.append(exports.MatchRow(
                 event=event.name, challenge=challenge.title, company=company.name,
                 org_number=company.org_number or "", county=company.county or "",
-                score=float(pair.score), components=data["components"],
+                score=float(pair.score), components=data["components"], trl=company.trl,
                 shared_areas=list(data["shared_areas"]), state=label(pair.state),
                 origin=pair.origin, contact_name=company.contact_name or "",
                 contact_email=company.contact_email or ""))
@@ -79,7 +79,9 @@ def meeting_rows(event: Event, meetings: Sequence[Meeting]) -> list[exports.Meet
 
 
 def _slug(text: str) -> str:
-    cleaned = "".join(c if c.isascii() and c.isalnum() else "-" for c in text.lower())
+    # Letters of any script stay (Norwegian names keep æ, ø, å; the download header carries
+    # an ASCII fallback).
+    cleaned = "".join(c if c.isalnum() else "-" for c in text.lower())
     return "-".join(part for part in cleaned.split("-") if part)[:40] or "event"
 
 

@@ -22,12 +22,14 @@ from portal.models import (
     ApiToken,
     Challenge,
     Company,
+    Conversation,
     Event,
     EventChallenge,
     EventPair,
     EventRegistration,
     Interest,
     Meeting,
+    Message,
     User,
 )
 from portal.models.enums import AccountStatus, Role
@@ -222,6 +224,18 @@ def build_world(make_user) -> World:
         "meeting": _meeting(event, pairs["meeting"], 0, 1),
         "vetted_meeting": _meeting(event, pairs["vetted_meeting"], 1, 1),
     }
+    # A conversation between the owner unit and the unvetted company about a registered
+    # challenge (attached to the organiser's event), with one message from each side.
+    conversation = Conversation(challenge_id=challenges["registered"].id,
+                                company_id=companies["unvetted"].id, started_by_id=owner.id)
+    db.session.add(conversation)
+    db.session.flush()
+    db.session.add_all([
+        Message(conversation_id=conversation.id, author_id=owner.id, side="staff",
+                body="Can your radar see small boats in sea clutter?"),
+        Message(conversation_id=conversation.id, author_id=users["sme_unvetted"].id,
+                side="company", body="Yes, down to 2 m hulls at 5 km."),
+    ])
     db.session.commit()
 
     raw_tokens: dict[str, str] = {}
@@ -239,7 +253,8 @@ def build_world(make_user) -> World:
     return World(users=users, raw_tokens=raw_tokens, spare_token_ids=spare_token_ids,
                  challenges=challenges, companies=companies, event=event,
                  draft_event=draft_event, other_event=other_event, interest=interest,
-                 pairs=pairs, meetings=meetings, victim=victim)
+                 pairs=pairs, meetings=meetings, victim=victim,
+                 extra={"conversation": conversation})
 
 
 @pytest.fixture

@@ -21,7 +21,16 @@ from flask import url_for
 from sqlalchemy import delete
 
 from portal.db import db
-from portal.models import Challenge, EventChallenge, EventPair, Interest, Meeting
+from portal.models import (
+    Challenge,
+    Conversation,
+    ConversationRead,
+    EventChallenge,
+    EventPair,
+    Interest,
+    Meeting,
+    Message,
+)
 from portal.services.challenges import front_page_stats
 from tests.portal.access.conftest import (
     OWNER_UNIT,
@@ -81,6 +90,20 @@ def canaries(world: World):
     db.session.add(Interest(challenge_id=vetted.challenge.id,
                             company_id=world.companies["vetted"].id,
                             user_id=world.users["sme_vetted"].id, pitch="Secret pitch."))
+    # Conversations about the canaries: with the vetted company, and with the unvetted company
+    # as if it had lost its vetting after the thread began (its users must see neither the
+    # title nor the messages any more).
+    owner = world.users["military_owner"]
+    for canary, company in ((vetted, "vetted"), (vetted, "unvetted"), (registered, "vetted"),
+                            (draft, "unvetted")):
+        conversation = Conversation(challenge_id=canary.challenge.id,
+                                    company_id=world.companies[company].id,
+                                    started_by_id=owner.id)
+        db.session.add(conversation)
+        db.session.flush()
+        db.session.add(Message(conversation_id=conversation.id, author_id=owner.id,
+                               side="staff", body=f"About {canary.title}: "
+                                                  f"{canary.problem_word} and more."))
     db.session.commit()
     return {"vetted": vetted, "registered": registered, "draft": draft}
 
@@ -90,6 +113,7 @@ def _variable_values(world: World) -> dict[str, list]:
         "challenge_id": [c.id for c in db.session.query(Challenge).all()] + [999999],
         "event_id": [world.event.id, world.draft_event.id, world.other_event.id, 999999],
         "company_id": [c.id for c in world.companies.values()],
+        "conversation_id": [c.id for c in db.session.query(Conversation).all()] + [999999],
         "fmt": ["csv", "xlsx", "ics", "pdf"],
     }
 
@@ -109,6 +133,8 @@ def _query_variants(endpoint: str, world: World, canaries: dict[str, Canary]) ->
     if endpoint in ("events.calendar", "events.agenda", "api.event_schedule_ics"):
         return ([f"?company={c}" for c in companies]
                 + ["?owner=me", f"?owner={OWNER_UNIT}", "?company=abc"])
+    if endpoint == "conversations.start":
+        return [f"?company={c}" for c in companies]
     if endpoint == "api.event_matches":
         return ["?format=xlsx", "?format=csv"]
     if endpoint in ("api.challenge_matches", "api.my_recommendations"):
@@ -195,6 +221,12 @@ def test_positive_control_vetted_sme_and_organiser_do_see_the_canary(app, world,
         response = organiser.get(url)
         assert response.status_code == 200, url
         assert vetted.title in vetted.found_in(response), url
+    # The staff side keeps the thread with the company that lost its vetting.
+    lost = db.session.query(Conversation).filter_by(
+        challenge_id=cid, company_id=world.companies["unvetted"].id).one()
+    response = as_role("military_owner").get(f"/messages/{lost.id}")
+    assert vetted.title in vetted.found_in(response)
+    assert vetted.problem_word in vetted.found_in(response)
     anonymous = as_role("anonymous")
     unvetted = as_role("sme_unvetted")
     registered = canaries["registered"]
@@ -217,6 +249,13 @@ def _result_count(response) -> int:
 
 
 def _delete_challenge(challenge: Challenge) -> None:
+    # The portal never deletes conversations; this test does, to prove counts ignore the row.
+    conversation_ids = [c.id for c in
+                        db.session.query(Conversation).filter_by(challenge_id=challenge.id)]
+    db.session.execute(delete(Message).where(Message.conversation_id.in_(conversation_ids)))
+    db.session.execute(delete(ConversationRead).where(
+        ConversationRead.conversation_id.in_(conversation_ids)))
+    db.session.execute(delete(Conversation).where(Conversation.id.in_(conversation_ids)))
     pair_ids = [p.id for p in db.session.query(EventPair).filter_by(challenge_id=challenge.id)]
     db.session.execute(delete(Meeting).where(Meeting.pair_id.in_(pair_ids)))
     db.session.execute(delete(EventPair).where(EventPair.challenge_id == challenge.id))

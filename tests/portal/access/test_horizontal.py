@@ -130,8 +130,8 @@ def test_sme_cannot_target_another_company_through_the_form(world, as_role):
     assert snapshot(mine)["name"] == "Renamed Own AS"
     assert snapshot(other) == other_before
     assert db.session.get(User, world.users["sme_unvetted"].id).company_id == mine.id
-    # Another company's page is staff-only.
-    assert client.get(f"/company/{other.id}").status_code == 403
+    # Another company's page is staff-only: to an SME it does not exist.
+    assert client.get(f"/company/{other.id}").status_code == 404
 
 
 # --- organiser A vs organiser B's event -----------------------------------------------------

@@ -103,6 +103,13 @@ OWNER_OR_ADMIN_DRAFT = E("not_found", anon="login", pend="pending", milO="ok", a
 API_PUBLIC = E("ok", pend="forbidden")
 API_LOGGED_IN = E("ok", anon="unauthorized", pend="forbidden")
 API_SME = E("forbidden", anon="unauthorized", sme="ok")
+PARTICIPANTS = E("not_found", anon="login", pend="pending", smeU="ok", milO="ok", orgO="ok",
+                 admin="ok")
+STARTERS = E("not_found", anon="login", pend="pending", milO="ok", orgO="ok", admin="ok")
+
+
+def conv(suffix: str = "") -> Callable[[World, str], str]:
+    return lambda w, _role: f"/messages/{w.extra['conversation'].id}{suffix}"
 
 
 def _with(expect: dict[str, str], **overrides: str) -> dict[str, str]:
@@ -189,6 +196,10 @@ ROWS: list[Row] = [
     Row("challenges.express", "POST", ch("draft", "/interest"),
         E("not_found", anon="login", pend="pending", milO="forbidden", admin="forbidden"),
         form={}, variant="draft"),
+    Row("challenges.edit_interest", "POST", ch("registered", "/interest/edit"), SME_ONLY,
+        form={"pitch": "An updated pitch: our radar sees small boats in clutter."}),
+    Row("challenges.withdraw_interest", "POST", ch("registered", "/interest/withdraw"),
+        SME_ONLY, form={}, late=True),
     Row("challenges.interest_status", "POST",
         lambda w, _r: f"/challenges/{w.challenges['registered'].id}/interests/{w.interest.id}",
         EDIT_REGISTERED, form={"status": "shortlisted"}),
@@ -199,6 +210,10 @@ ROWS: list[Row] = [
         _with(MATCHES_REGISTERED, smeU="not_found"), variant="vetted"),
     Row("matches.challenge_matches", "GET", ch("draft", "/matches"), OWNER_OR_ADMIN_DRAFT,
         variant="draft"),
+    Row("matches.shortlist", "GET", ch("registered", "/shortlist"), MATCHES_REGISTERED,
+        variant="registered"),
+    Row("matches.shortlist", "GET", ch("vetted", "/shortlist"),
+        _with(MATCHES_REGISTERED, smeU="not_found"), variant="vetted"),
     Row("matches.toggle_shortlist", "POST",
         lambda w, _r: (f"/challenges/{w.challenges['registered'].id}/matches/"
                        f"{w.companies['vetted'].id}/shortlist"), MATCHES_REGISTERED, form={}),
@@ -222,7 +237,24 @@ ROWS: list[Row] = [
     Row("smes.edit", "POST", fixed("/company/edit"), SME_ONLY, form={}, variant="empty form"),
     Row("smes.interests", "GET", fixed("/company/interests"), SME_ONLY),
     Row("smes.show", "GET", lambda w, _r: f"/company/{w.companies['vetted'].id}",
-        E("forbidden", anon="login", pend="pending", smeV="ok", org="ok", admin="ok")),
+        E("ok", anon="login", pend="pending", smeU="not_found")),
+    # --- conversations (the world's thread: owner unit x unvetted company, registered
+    # challenge attached to organiser_owner's event)
+    Row("conversations.index", "GET", fixed("/messages"), LOGGED_IN),
+    Row("conversations.thread", "GET", conv(), PARTICIPANTS),
+    Row("conversations.reply", "POST", conv(), PARTICIPANTS,
+        form={"body": "A reply from the role x route table."}),
+    Row("conversations.start", "GET",
+        lambda w, _r: (f"/challenges/{w.challenges['registered'].id}/conversations/new"
+                       f"?company={w.companies['vetted'].id}"), STARTERS),
+    Row("conversations.start", "GET",
+        lambda w, _r: (f"/challenges/{w.challenges['vetted'].id}/conversations/new"
+                       f"?company={w.companies['unvetted'].id}"),
+        _with(STARTERS, smeU="not_found"), variant="vetted challenge, unvetted company"),
+    Row("conversations.start", "POST",
+        lambda w, _r: f"/challenges/{w.challenges['registered'].id}/conversations/new",
+        STARTERS, form=lambda w: {"company_id": str(w.companies["vetted"].id),
+                                  "body": "Shall we talk about your radar?"}),
     # --- events
     Row("events.index", "GET", fixed("/events/"), LOGGED_IN),
     Row("events.dashboard", "GET", fixed("/events/dashboard"), ORGANISERS),
@@ -351,6 +383,19 @@ ROWS: list[Row] = [
                        f"?company={w.companies['unvetted'].id}"),
         E("forbidden", anon="unauthorized", smeU="ok", orgO="ok", admin="ok"), api=True,
         variant="?company=unvetted"),
+    Row("api.get_company", "GET", lambda w, _r: f"/api/v1/companies/{w.companies['vetted'].id}",
+        E("ok", anon="unauthorized", pend="forbidden", smeU="not_found"), api=True),
+    Row("api.list_conversations", "GET", fixed("/api/v1/conversations"), API_LOGGED_IN,
+        api=True),
+    Row("api.create_conversation", "POST", fixed("/api/v1/conversations"),
+        E("not_found", anon="unauthorized", pend="forbidden", milO="ok", orgO="ok", admin="ok"),
+        api=True, json=lambda w: {"challenge_id": w.challenges["registered"].id,
+                                  "company_id": w.companies["vetted"].id,
+                                  "body": "Shall we talk about your radar?"}),
+    Row("api.post_message", "POST",
+        lambda w, _r: f"/api/v1/conversations/{w.extra['conversation'].id}/messages",
+        _with(PARTICIPANTS, anon="unauthorized", pend="forbidden"), api=True,
+        json={"body": "A reply through the API."}),
     Row("api.my_company", "GET", fixed("/api/v1/me/company"), API_SME, api=True),
     Row("api.update_my_company", "PUT", fixed("/api/v1/me/company"), API_SME, api=True,
         json={}),
@@ -391,7 +436,7 @@ def _call(client, row: Row, world: World, role: str, *, use_bearer: bool):
     headers = bearer(world, role) if use_bearer else {}
     kwargs: dict[str, Any] = {"headers": headers}
     if row.json is not None:
-        kwargs["json"] = row.json
+        kwargs["json"] = row.json(world) if callable(row.json) else row.json
     elif row.form is not None:
         kwargs["data"] = row.form(world) if callable(row.form) else row.form
     return client.open(url, method=row.method, **kwargs)

@@ -26,7 +26,15 @@ from schemathesis.specs.openapi.checks import (
 
 from portal.api.openapi import build_document
 from portal.db import db
-from portal.models import Challenge, Event, EventChallenge, EventPair, Meeting
+from portal.models import (
+    Challenge,
+    Conversation,
+    Event,
+    EventChallenge,
+    EventPair,
+    Meeting,
+    Message,
+)
 from portal.models.enums import Role
 from portal.services import tokens
 
@@ -77,11 +85,18 @@ def fuzz_world(make_user, make_company):
                            starts_at=_at(event.date, start), ends_at=_at(event.date, start
                                                                          + timedelta(minutes=20)),
                            confirmed=True))
+    conversation = Conversation(challenge_id=challenges[0].id, company_id=company.id,
+                                started_by_id=owner.id)
+    db.session.add(conversation)
+    db.session.flush()
+    db.session.add(Message(conversation_id=conversation.id, author_id=owner.id, side="staff",
+                           body="Can your sonar hear quiet submarines?"))
     raw = {}
     for name, user in (("owner", owner), ("organiser", organiser), ("sme", sme)):
         raw[name] = tokens.create_token(db.session, user, "fuzz")[1]
     db.session.commit()
     return {"tokens": raw, "challenge_ids": [c.id for c in challenges], "event_ids": [event.id],
+            "company_ids": [company.id], "conversation_ids": [conversation.id],
             "organiser": organiser}
 
 
@@ -103,7 +118,9 @@ def _real_ids(case, world) -> None:
     """Point small generated ids at real rows (large ones stay, to exercise 404s)."""
     params = case.path_parameters or {}
     for name, pool in (("challenge_id", world["challenge_ids"]),
-                       ("event_id", world["event_ids"])):
+                       ("event_id", world["event_ids"]),
+                       ("company_id", world["company_ids"]),
+                       ("conversation_id", world["conversation_ids"])):
         value = params.get(name)
         if isinstance(value, int) and 0 <= value < 1000:
             params[name] = pool[value % len(pool)]
@@ -130,8 +147,9 @@ PUBLIC_READS = {("GET", "/api/v1/openapi.json"), ("GET", "/api/v1/challenges"),
 ])
 def test_operations_enforce_their_declared_security(operation, app, fuzz_world):
     method, path = operation.method.upper(), operation.path
-    url = path.replace("{challenge_id}", str(fuzz_world["challenge_ids"][0])).replace(
-        "{event_id}", str(fuzz_world["event_ids"][0]))
+    url = path
+    for name in ("challenge_id", "event_id", "company_id", "conversation_id"):
+        url = url.replace("{" + name + "}", str(fuzz_world[name + "s"][0]))
     body = {} if method in ("POST", "PUT") else None
     response = app.test_client().open(url, method=method, json=body)
     security = operation.definition.raw.get("security", build_document()["security"])

@@ -65,12 +65,14 @@ def test_csv_has_stamp_header_components_and_contacts():
         "# Weights version: w7", "# Generated (UTC): 2030-05-01 08:30:00 UTC",
         "# Organiser: organiser@example.test"]
     header, body = rows[0], rows[1:]
-    assert header[:6] == ["Event", "Challenge", "Company", "Organisation number", "County",
-                          "Score"]
-    assert "Component: semantic" in header and "Component: event_region" in header
+    assert header[:7] == ["Event", "Challenge", "Company", "Organisation number", "County",
+                          "TRL", "Score (0-100)"]
+    assert "Component: semantic (0-100)" in header
+    assert "Component: event_region (0-100)" in header
     record = dict(zip(header, body[0], strict=True))
-    assert record["Score"] == "0.8123"
-    assert record["Component: event_region"] == "1.0000"
+    assert record["Score (0-100)"] == "81"
+    assert record["Component: event_region (0-100)"] == "100"
+    assert record["TRL"] == ""
     assert record["Contact email"] == "kari@acme.test"
     assert record["Shared areas"] == "Underwater technology"
     assert len(body) == 1
@@ -98,7 +100,7 @@ def test_schedule_xlsx_has_sheet_per_table_participant_and_about():
     book = read_xlsx(exports.schedule_xlsx(meetings, STAMP, tables=3))
     names = book.sheetnames
     assert names[:4] == ["All meetings", "Table 1", "Table 2", "Table 3"]
-    assert "Acme AS" in names and "Beta   AS" in names
+    assert "Acme AS" in names and "Beta AS" in names
     assert "Owner Navy unit" in names and names[-1] == "About"
     assert book["Table 2"].max_row == 3  # header + 2 meetings
     assert book["Acme AS"].max_row == 3
@@ -182,3 +184,58 @@ def test_each_dangerous_prefix_gains_exactly_one_quote(prefix):
     assert exports.safe_cell(prefix + "1+1") == "'" + prefix + "1+1"
     assert exports.safe_cell("'" + prefix) == "'" + prefix
     assert exports.safe_cell("1-1") == "1-1"
+
+
+def test_xlsx_numbers_are_numbers_on_the_pages_scale():
+    book = read_xlsx(exports.matches_xlsx([row(trl=6), row(company="Beta AS", score=0.5)],
+                                          STAMP))
+    sheet = book["Matches"]
+    header = [c.value for c in sheet[1]]
+    first = {h: c for h, c in zip(header, sheet[2], strict=True)}
+    assert first["Score (0-100)"].data_type == "n" and first["Score (0-100)"].value == 81
+    assert first["TRL"].data_type == "n" and first["TRL"].value == 6
+    assert first["Component: semantic (0-100)"].value == 70
+    second = {h: c for h, c in zip(header, sheet[3], strict=True)}
+    assert second["Score (0-100)"].value == 50 and second["TRL"].value is None
+    assert first["Company"].data_type == "s"
+
+
+def test_schedule_slot_and_table_are_numbers():
+    book = read_xlsx(exports.schedule_xlsx([meeting(1, "Acme AS", 1, 3)], STAMP, tables=3))
+    cells = {h.value: c for h, c in zip(book["All meetings"][1], book["All meetings"][2],
+                                        strict=True)}
+    assert cells["Slot"].data_type == "n" and cells["Slot"].value == 2
+    assert cells["Table"].data_type == "n" and cells["Table"].value == 3
+    assert cells["Time"].data_type == "s"
+
+
+def test_score_points_is_the_pages_scale():
+    assert [exports.score_points(v) for v in (0, 0.004, 0.615, 0.6149, 1, 1.2, -0.1)] == [
+        0, 0, 62, 61, 100, 100, 0]
+
+
+def test_long_sheet_names_are_cut_at_a_word_and_stay_unique():
+    name = "Norwegian Army Brigade North Logistics Battalion"
+    meetings = [meeting(1, "Acme AS", 0, 1)]
+    meetings[0] = MeetingRow(**{**meetings[0].__dict__, "owner": name})
+    twin = MeetingRow(**{**meetings[0].__dict__, "id": 2, "slot": 1,
+                         "owner": name + " Second"})
+    book = read_xlsx(exports.schedule_xlsx([meetings[0], twin], STAMP, tables=1))
+    owners = [t for t in book.sheetnames if t.startswith("Owner")]
+    assert len(owners) == 2
+    assert owners[0].endswith("…") and owners[1].endswith("… (2)")
+    for title in owners:
+        kept = title.removesuffix(" (2)").removesuffix("…")
+        full = "Owner " + name
+        # Cut at a word boundary: what is kept is a prefix of the name ending at a word's end.
+        assert full.startswith(kept) and full[len(kept)] == " "
+    assert all(len(t) <= 31 for t in book.sheetnames)
+    assert len({t.casefold() for t in book.sheetnames}) == len(book.sheetnames)
+
+
+def test_download_names_keep_norwegian_letters_with_an_ascii_fallback():
+    header = exports.content_disposition("event-3-trøndelag-øst-matches.xlsx")
+    assert header == ("attachment; filename=\"event-3-troendelag-oest-matches.xlsx\"; "
+                      "filename*=UTF-8''event-3-tr%C3%B8ndelag-%C3%B8st-matches.xlsx")
+    assert exports.content_disposition("plain.csv") == 'attachment; filename="plain.csv"'
+    assert exports.ascii_filename('Æbl"e\\å.csv') == "Aebl_e_aa.csv"

@@ -438,3 +438,26 @@ def test_dashboard(client, login, organiser, make_user, make_event, make_company
     assert client.get("/events/dashboard").status_code == 403
     login(make_user(Role.MILITARY))
     assert client.get("/events/dashboard").status_code == 403
+
+
+def test_download_names_keep_norwegian_letters(client, login, organiser, make_event,
+                                               make_challenge):
+    from urllib.parse import unquote
+
+    from portal.services import tokens
+
+    event = make_event(organiser, challenges=[make_challenge()], name="Sørøst-Trøndelag dag")
+    login(organiser)
+    for url in (f"/events/{event.id}/export/matches.xlsx",
+                f"/events/{event.id}/export/schedule.xlsx"):
+        header = client.get(url).headers["Content-Disposition"]
+        fallback, utf8 = header.split("; filename*=UTF-8''")
+        assert unquote(utf8).startswith(f"event-{event.id}-sørøst-trøndelag-dag-")
+        assert fallback.startswith(f'attachment; filename="event-{event.id}-soeroest-')
+        assert fallback.isascii()
+    raw = tokens.create_token(db.session, organiser, "t")[1]
+    db.session.commit()
+    response = client.get(f"/api/v1/events/{event.id}/matches?format=xlsx",
+                          headers={"Authorization": f"Bearer {raw}"})
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    assert "s%C3%B8r%C3%B8st" in response.headers["Content-Disposition"]

@@ -1,0 +1,1 @@
+"""Messages between challenge owners and companies."""
