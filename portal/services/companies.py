@@ -41,7 +41,7 @@ def profile_for(session: Session, viewer: User, company_id: int) -> Company:
     """
     company = session.get(Company, company_id)
     if company is None or not may_open_profile(viewer, company):
-        raise CompanyNotFoundError(company_id)
+        raise CompanyNotFoundError(f"No company {company_id}.")
     if is_staff(viewer) and viewer.company_id != company.id:
         audit.record(session, "company_profile_view", actor=viewer, target=company,
                      details={"role": str(viewer.role)})
