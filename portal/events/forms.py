@@ -24,7 +24,7 @@ from wtforms.validators import (
 )
 
 from portal.models.enums import COUNTIES, EventStatus, MeetingOutcome, label
-from portal.services.events import DEFAULT_TOP_N, MAX_TOP_N
+from portal.services.events import DEFAULT_MIN_FIT, DEFAULT_TOP_N, MAX_TOP_N
 
 
 class EventForm(FlaskForm):
@@ -106,6 +106,11 @@ class MatchmakingForm(FlaskForm):
         "Companies per challenge", default=DEFAULT_TOP_N,
         validators=[InputRequired(), NumberRange(1, MAX_TOP_N)],
         description="The best companies that may see each challenge are proposed.")
+    min_fit = IntegerField(
+        "Minimum fit (0-100)", default=round(DEFAULT_MIN_FIT * 100),
+        validators=[Optional(), NumberRange(0, 100)],
+        description="A company is proposed only when its fit reaches this before the "
+                    "regional boost: the boost orders companies that fit, it never adds one.")
 
 
 class PairActionForm(FlaskForm):

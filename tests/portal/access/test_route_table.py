@@ -196,10 +196,13 @@ ROWS: list[Row] = [
     Row("challenges.express", "POST", ch("draft", "/interest"),
         E("not_found", anon="login", pend="pending", milO="forbidden", admin="forbidden"),
         form={}, variant="draft"),
-    Row("challenges.edit_interest", "POST", ch("registered", "/interest/edit"), SME_ONLY,
+    # Only the unvetted SME's company has an interest in this challenge: the vetted SME is
+    # refused with a message.
+    Row("challenges.edit_interest", "POST", ch("registered", "/interest/edit"),
+        _with(SME_ONLY, smeV="refused"),
         form={"pitch": "An updated pitch: our radar sees small boats in clutter."}),
     Row("challenges.withdraw_interest", "POST", ch("registered", "/interest/withdraw"),
-        SME_ONLY, form={}, late=True),
+        _with(SME_ONLY, smeV="refused"), form={}, late=True),
     Row("challenges.interest_status", "POST",
         lambda w, _r: f"/challenges/{w.challenges['registered'].id}/interests/{w.interest.id}",
         EDIT_REGISTERED, form={"status": "shortlisted"}),
@@ -285,6 +288,7 @@ ROWS: list[Row] = [
     Row("events.pair_state", "POST",
         lambda w, _r: f"/events/{w.event.id}/pairs/{w.pairs['proposed'].id}/state",
         MANAGE_OPEN_EVENT, form={"action": "lock"}),
+    Row("events.confirm_invitations", "GET", ev("/invitations"), MANAGE_OPEN_EVENT),
     Row("events.invitations", "POST", ev("/invitations"), MANAGE_OPEN_EVENT, form={}),
     Row("events.outbox", "GET", ev("/outbox"), MANAGE_OPEN_EVENT),
     Row("events.respond", "POST",
