@@ -19,6 +19,7 @@ from portal.errors import render_error
 from portal.extensions import login_manager
 from portal.models import Area, Company, User
 from portal.models.enums import Role, label
+from portal.params import page_arg
 from portal.services import accounts, audit
 
 from .forms import AreaForm, AuditFilterForm, CompanyFilterForm, RoleForm, UserFilterForm
@@ -58,7 +59,7 @@ def _kept_args(names: tuple[str, ...]) -> dict[str, str]:
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return page_arg()
 
 
 # --- Users -----------------------------------------------------------------------------------
