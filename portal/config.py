@@ -60,8 +60,18 @@ def load_config(instance_path: Path) -> dict:
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", 60))),
         "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=int(os.environ.get("SESSION_MAX_HOURS", 12))),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Throttling (docs/security.md): per (account, address) pair, with wider ceilings.
         "LOGIN_FAILURES_PER_WINDOW": 5,
+        "LOGIN_FAILURES_PER_ADDRESS": 30,
+        "LOGIN_FAILURES_PER_ACCOUNT": 20,
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
+        "SIGNUP_ATTEMPTS_PER_ADDRESS": 10,
+        "SIGNUP_WINDOW": timedelta(hours=1),
+        "RESET_REQUESTS_PER_EMAIL": 3,
+        "RESET_REQUESTS_PER_ADDRESS": 10,
+        "RESET_WINDOW": timedelta(hours=1),
+        "RESET_LINK_MAX_AGE": timedelta(minutes=30),
+        "VERIFY_LINK_MAX_AGE": timedelta(days=7),
         "MATCHER_MODEL_PATH": os.environ.get("MATCHER_MODEL_PATH") or None,
         "MATCHER_DEVICE": os.environ.get("MATCHER_DEVICE", "cpu"),
         # "hashing" swaps in a fast deterministic encoder (tests of plumbing only).

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from portal.auth.views import start_session
 from portal.db import db
+from portal.errors import render_error
 from portal.services import accounts, tokens
 
 from .forms import PasswordChangeForm, TokenForm
@@ -39,6 +40,10 @@ def change_password():
     try:
         accounts.change_password(db.session, user, form.current_password.data,
                                  form.new_password.data)
+    except accounts.ThrottledError as exc:
+        db.session.commit()
+        body, status = render_error(429, exc.message)
+        return body, status, {"Retry-After": str(exc.retry_after)}
     except accounts.AccountError as exc:
         # Keep the audit row of a wrong current password; nothing else was changed.
         db.session.commit()
@@ -47,7 +52,8 @@ def change_password():
     db.session.commit()
     # Every other session ended with the old token; this browser starts a fresh one.
     start_session(user)
-    flash("Your password is changed. Other devices have been logged out.", "success")
+    flash("Your password is changed. Other devices have been logged out and your API tokens "
+          "revoked.", "success")
     return redirect(url_for("account.index"))
 
 

@@ -10,7 +10,7 @@ from portal.db import db, utcnow
 from portal.errors import render_error
 from portal.models import User
 from portal.models.enums import AccountStatus, Role
-from portal.services import accounts
+from portal.services import accounts, audit
 from portal.services.audit import client_ip
 
 from .forms import LoginForm, SignupForm
@@ -81,6 +81,16 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         is_sme = form.account_type.data == Role.SME
+        retry_after = accounts.signup_retry_after(db.session, client_ip())
+        if retry_after is not None:
+            audit.record(db.session, "signup", actor_email=accounts.normalise_email(
+                form.email.data)[:254], outcome="throttled", details={"retry_after": retry_after})
+            db.session.commit()
+            minutes = max(1, round(retry_after / 60))
+            body, status = render_error(
+                429, f"Too many signups from your network. Wait about {minutes} minute"
+                     f"{'s' if minutes != 1 else ''} and try again.")
+            return body, status, {"Retry-After": str(retry_after)}
         try:
             user = accounts.register(
                 db.session,
@@ -97,6 +107,8 @@ def signup():
             db.session.commit()
         except accounts.AccountError as exc:
             db.session.rollback()
+            accounts.record_signup_refusal(db.session, form.email.data, exc.field, client_ip())
+            db.session.commit()
             _field_error(form, exc.field, exc.message)
         except IntegrityError:
             # Two signups raced past the uniqueness checks: the unique constraints decide.

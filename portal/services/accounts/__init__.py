@@ -24,13 +24,15 @@ from portal.services.accounts.emails import (
     normalise_email,
     org_number_taken,
 )
-from portal.services.accounts.errors import AccountError
-from portal.services.accounts.login import LoginResult, attempt_login, login_retry_after
+from portal.services.accounts.errors import AccountError, ThrottledError
+from portal.services.accounts.login import LoginResult, attempt_login
 from portal.services.accounts.passwords import (
     PASSWORD_MAX_LENGTH,
     PASSWORD_MIN_LENGTH,
     change_password,
+    check_current_password,
     common_passwords,
+    end_all_sessions_and_tokens,
     hash_password,
     new_session_token,
     password_problem,
@@ -38,7 +40,12 @@ from portal.services.accounts.passwords import (
     rotate_session_token,
     verify_password,
 )
-from portal.services.accounts.signup import SIGNUP_ROLES, register
+from portal.services.accounts.signup import SIGNUP_ROLES, record_signup_refusal, register
+from portal.services.accounts.throttling import (
+    login_retry_after,
+    password_check_retry_after,
+    signup_retry_after,
+)
 
 __all__ = [
     "AREA_KINDS",
@@ -47,11 +54,13 @@ __all__ = [
     "SIGNUP_ROLES",
     "AccountError",
     "LoginResult",
+    "ThrottledError",
     "add_area",
     "approve_user",
     "attempt_login",
     "change_password",
     "change_role",
+    "check_current_password",
     "check_email",
     "common_passwords",
     "companies_query",
@@ -59,16 +68,20 @@ __all__ = [
     "disable_user",
     "email_taken",
     "enable_user",
+    "end_all_sessions_and_tokens",
     "find_user_by_email",
     "hash_password",
     "login_retry_after",
     "new_session_token",
     "normalise_email",
     "org_number_taken",
+    "password_check_retry_after",
     "password_problem",
     "record_logout",
+    "record_signup_refusal",
     "register",
     "rotate_session_token",
+    "signup_retry_after",
     "slugify",
     "unvet_company",
     "users_query",

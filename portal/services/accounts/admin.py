@@ -10,6 +10,7 @@ from portal.services import audit
 from portal.services.accounts.emails import check_email, find_user_by_email
 from portal.services.accounts.errors import AccountError
 from portal.services.accounts.passwords import (
+    end_all_sessions_and_tokens,
     hash_password,
     new_session_token,
     password_problem,
@@ -100,7 +101,8 @@ def disable_user(session: Session, admin: User, user: User) -> None:
         raise AccountError("You cannot disable your own account.")
     if user.status == AccountStatus.DISABLED:
         raise AccountError("This account is already disabled.")
-    rotate_session_token(user)
+    # Sessions end on their next request; API tokens end for good (re-enabling revives none).
+    end_all_sessions_and_tokens(session, user, "disable_user")
     _set_status(session, admin, user, AccountStatus.DISABLED, "disable_user")
 
 

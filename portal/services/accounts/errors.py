@@ -11,3 +11,11 @@ class AccountError(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class ThrottledError(AccountError):
+    """Too many attempts: try again in ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field)
+        self.retry_after = retry_after

@@ -11,7 +11,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from portal.models import User
 from portal.services import audit
 from portal.services.accounts.emails import normalise_email
-from portal.services.accounts.errors import AccountError
+from portal.services.accounts.errors import AccountError, ThrottledError
+from portal.services.accounts.throttling import password_check_retry_after
+from portal.services.tokens import revoke_all_tokens
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
@@ -86,21 +88,67 @@ def password_problem(password: str, email: str | None = None) -> str | None:
 
 
 
-def change_password(session: Session, user: User, current: str, new: str) -> None:
-    """Change ``user``'s password and end all their sessions (the caller logs this one in again).
+def too_many_attempts_message(retry_after: int) -> str:
+    minutes = max(1, round(retry_after / 60))
+    return (f"Too many wrong passwords. Wait about {minutes} minute"
+            f"{'s' if minutes != 1 else ''} and try again.")
+
+
+def check_current_password(session: Session, user: User, password: str, action: str) -> None:
+    """Check the signed-in ``user``'s current password before ``action``, throttled like login.
+
+    A wrong password is audited as ``action`` with outcome "failure" (these rows are what the
+    throttle counts); a throttled attempt is audited with outcome "throttled" and not checked.
 
     Raises:
-        AccountError: the current password is wrong, or the new one breaks the policy.
+        ThrottledError: too many wrong passwords lately (``retry_after`` seconds to wait).
+        AccountError: the password is wrong.
     """
-    if not verify_password(user.password_hash, current or ""):
-        audit.record(session, "password_change", actor=user, target=user, outcome="failure")
+    retry_after = password_check_retry_after(session, user.id)
+    if retry_after is not None:
+        audit.record(session, action, actor=user, target=user, outcome="throttled",
+                     details={"retry_after": retry_after})
+        raise ThrottledError(too_many_attempts_message(retry_after), retry_after,
+                             "current_password")
+    if not verify_password(user.password_hash, password or ""):
+        audit.record(session, action, actor=user, target=user, outcome="failure")
         raise AccountError("Your current password is not correct.", "current_password")
+
+
+def end_all_sessions_and_tokens(session: Session, user: User, reason: str) -> int:
+    """End every browser session (the session token rotates) and revoke every API token.
+
+    Returns:
+        How many API tokens were revoked.
+    """
+    rotate_session_token(user)
+    return revoke_all_tokens(session, user, reason)
+
+
+def set_password(session: Session, user: User, new: str, action: str) -> None:
+    """Give ``user`` the password ``new`` and end all their sessions and API tokens.
+
+    Raises:
+        AccountError: ``new`` breaks the password policy.
+    """
     problem = password_problem(new, user.email)
     if problem:
         raise AccountError(problem, "new_password")
     user.password_hash = hash_password(new)
-    rotate_session_token(user)
-    audit.record(session, "password_change", actor=user, target=user)
+    revoked = end_all_sessions_and_tokens(session, user, action)
+    audit.record(session, action, actor=user, target=user, details={"tokens_revoked": revoked})
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Change ``user``'s password; all their sessions and API tokens end (the caller logs this
+    browser in again).
+
+    Raises:
+        ThrottledError: too many wrong current passwords lately.
+        AccountError: the current password is wrong, or the new one breaks the policy.
+    """
+    check_current_password(session, user, current, "password_change")
+    set_password(session, user, new, "password_change")
 
 
 def record_logout(session: Session, user: User) -> None:

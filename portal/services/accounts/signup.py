@@ -102,3 +102,11 @@ def register(
                  "company_id": company.id if company is not None else None},
     )
     return user
+
+
+def record_signup_refusal(session: Session, email: str, field: str | None,
+                          ip: str | None) -> None:
+    """Audit a refused signup (the caller has rolled the attempt back): the signup throttle
+    counts these rows along with successful signups."""
+    audit.record(session, "signup", actor_email=normalise_email(email)[:254], outcome="failure",
+                 ip=ip, details={"field": field})
