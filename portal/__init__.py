@@ -48,9 +48,10 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from portal import database, errors, security, templating
+    from portal import database, errors, ratelimit, security, templating
 
     database.init_app(app)
+    ratelimit.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

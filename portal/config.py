@@ -81,6 +81,13 @@ def load_config(instance_path: Path) -> dict:
         "SMTP_USER": os.environ.get("SMTP_USER") or None,
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
         "SMTP_SENDER": os.environ.get("SMTP_SENDER", "portal@localhost"),
+        # API rate limits (portal/ratelimit.py); a shared store when several workers serve.
+        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") not in ("0", "false"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "API_RATE_LIMIT_PER_TOKEN": os.environ.get("API_RATE_LIMIT_PER_TOKEN", "120 per minute"),
+        "API_RATE_LIMIT_PER_ADDRESS": os.environ.get("API_RATE_LIMIT_PER_ADDRESS",
+                                                     "300 per minute"),
         "PAGE_SIZE": 20,
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", 0)),

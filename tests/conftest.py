@@ -33,6 +33,8 @@ BASE_CONFIG = {
     "PORTAL_ENV": "testing",
     "SECRET_KEY": "test-secret-key-not-for-production",
     "WTF_CSRF_ENABLED": False,
+    # Tests make many API calls from one address; test_api_rate_limit.py turns limits on.
+    "RATELIMIT_ENABLED": False,
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     "MATCHER_ENCODER": "hashing",
     "SERVER_NAME": "localhost",
