@@ -20,7 +20,7 @@ from portal.extensions import login_manager
 from portal.models import Area, Company, User
 from portal.models.enums import Role, label
 from portal.params import page_arg
-from portal.services import accounts, audit
+from portal.services import accounts, audit, mail
 
 from .forms import AreaForm, AuditFilterForm, CompanyFilterForm, RoleForm, UserFilterForm
 
@@ -219,3 +219,10 @@ def audit_log():
     page = db.paginate(query, page=_page(), per_page=AUDIT_PAGE_SIZE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/audit.html", filters=filters, page=page, args=args)
+
+
+@bp.get("/outbox")
+def outbox():
+    """Account e-mail (reset and verification links, notices) not tied to an event."""
+    return render_template("admin/outbox.html", messages=mail.account_messages(db.session),
+                           smtp=mail.smtp_configured(current_app.config))

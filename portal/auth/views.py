@@ -2,7 +2,16 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
@@ -10,16 +19,17 @@ from portal.db import db, utcnow
 from portal.errors import render_error
 from portal.models import User
 from portal.models.enums import AccountStatus, Role
-from portal.services import accounts, audit
+from portal.services import accounts, audit, mail
 from portal.services.audit import client_ip
 
-from .forms import LoginForm, SignupForm
+from .forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 LOGIN_FAILED = "The email or password is not correct."
 # Endpoints a pending (not yet approved) account may reach; the account blueprint too.
-PENDING_ALLOWED_ENDPOINTS = frozenset({"main.pending", "auth.logout", "static"})
+PENDING_ALLOWED_ENDPOINTS = frozenset({"main.pending", "auth.logout", "static",
+                                       "main.privacy"})
 PENDING_ALLOWED_BLUEPRINTS = frozenset({"account"})
 
 
@@ -176,3 +186,56 @@ def logout():
     session.clear()
     flash("You are logged out.", "info")
     return redirect(url_for("main.index"))
+
+
+RESET_SENT = ("If an account uses this address, we have sent it a link to choose a new password. "
+              "The link works once and expires in 30 minutes. Check your spam folder if "
+              "nothing arrives.")
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            result = accounts.request_reset(
+                db.session, form.email.data, client_ip(),
+                lambda token: url_for("auth.reset_password", token=token, _external=True))
+        except accounts.ThrottledError as exc:
+            db.session.commit()
+            body, status = render_error(429, exc.message)
+            return body, status, {"Retry-After": str(exc.retry_after)}
+        db.session.commit()
+        if result.message is not None and mail.smtp_configured(current_app.config):
+            mail.deliver(db.session, current_app.config, [result.message.id])
+            db.session.commit()
+        # The same answer whether or not an account has this address.
+        flash(RESET_SENT, "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset_password():
+    form = ResetPasswordForm()
+    if request.method == "GET":
+        form.token.data = request.args.get("token", "")
+    token = form.token.data or ""
+    try:
+        accounts.user_for_reset_token(db.session, token)
+    except accounts.AccountError as exc:
+        return render_template("auth/reset.html", form=None, problem=exc.message), 400
+    if form.validate_on_submit():
+        try:
+            user = accounts.reset_password(db.session, token, form.new_password.data)
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            form.new_password.errors = [*form.new_password.errors, exc.message]
+            return render_template("auth/reset.html", form=form, problem=None), 400
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(f"Your password is changed. Log in with it now ({user.email}); other devices "
+              "were logged out and your API tokens revoked.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, problem=None)

@@ -86,3 +86,11 @@ def deliver(session: Session, config: Mapping, message_ids: Sequence[int]) -> in
             if message.sent_at is None:
                 message.error = f"SMTP unavailable: {exc}"[:500]
     return sent
+
+
+def account_messages(session: Session, *, limit: int = 200) -> list[OutboxMessage]:
+    """The newest messages not tied to an event (account e-mail), for administrators."""
+    return list(session.scalars(
+        select(OutboxMessage).where(OutboxMessage.event_id.is_(None))
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)
+    ))

@@ -40,6 +40,12 @@ from portal.services.accounts.passwords import (
     rotate_session_token,
     verify_password,
 )
+from portal.services.accounts.recovery import (
+    LINK_PROBLEM,
+    request_reset,
+    reset_password,
+    user_for_reset_token,
+)
 from portal.services.accounts.signup import SIGNUP_ROLES, record_signup_refusal, register
 from portal.services.accounts.throttling import (
     login_retry_after,
@@ -49,6 +55,7 @@ from portal.services.accounts.throttling import (
 
 __all__ = [
     "AREA_KINDS",
+    "LINK_PROBLEM",
     "PASSWORD_MAX_LENGTH",
     "PASSWORD_MIN_LENGTH",
     "SIGNUP_ROLES",
@@ -80,10 +87,13 @@ __all__ = [
     "record_logout",
     "record_signup_refusal",
     "register",
+    "request_reset",
+    "reset_password",
     "rotate_session_token",
     "signup_retry_after",
     "slugify",
     "unvet_company",
+    "user_for_reset_token",
     "users_query",
     "verify_password",
     "vet_company",
