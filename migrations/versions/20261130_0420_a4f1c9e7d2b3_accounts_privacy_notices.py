@@ -1,4 +1,5 @@
-"""notifications name their challenge; users record when their email was verified
+"""notifications name their challenge; users record when their email was verified; companies
+record when they were withdrawn
 
 Revision ID: a4f1c9e7d2b3
 Revises: 7c1e5d2a9b40
@@ -25,12 +26,16 @@ def upgrade():
                                     'challenges', ['challenge_id'], ['id'], ondelete='CASCADE')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('email_verified_at', sa.DateTime(), nullable=True))
+    with op.batch_alter_table('companies', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('withdrawn_at', sa.DateTime(), nullable=True))
     # Accounts that existed before verification was introduced count as verified: their
     # owners have been receiving mail at these addresses.
     op.execute("UPDATE users SET email_verified_at = created_at")
 
 
 def downgrade():
+    with op.batch_alter_table('companies', schema=None) as batch_op:
+        batch_op.drop_column('withdrawn_at')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('email_verified_at')
     with op.batch_alter_table('notifications', schema=None) as batch_op:

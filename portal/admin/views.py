@@ -90,6 +90,11 @@ def _apply(operation, target, done: str, back: str, filters):
         flash(exc.message, "error")
     else:
         db.session.commit()
+        # The user's notice e-mail, when SMTP is configured (else it waits in the outbox).
+        if mail.smtp_configured(current_app.config):
+            mail.deliver(db.session, current_app.config,
+                         mail.unsent_account_message_ids(db.session))
+            db.session.commit()
         flash(done, "success")
     return redirect(url_for(back, **_kept_args(filters)))
 

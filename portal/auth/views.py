@@ -29,7 +29,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 LOGIN_FAILED = "The email or password is not correct."
 # Endpoints a pending (not yet approved) account may reach; the account blueprint too.
 PENDING_ALLOWED_ENDPOINTS = frozenset({"main.pending", "auth.logout", "static",
-                                       "main.privacy"})
+                                       "main.privacy", "auth.verify_email"})
 PENDING_ALLOWED_BLUEPRINTS = frozenset({"account"})
 
 
@@ -50,6 +50,18 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+def verification_link(token: str) -> str:
+    return url_for("auth.verify_email", token=token, _external=True)
+
+
+def deliver_now(message_ids: list[int]) -> None:
+    """Send committed outbox messages through SMTP when it is configured (else they wait in
+    the outbox for an administrator)."""
+    if mail.smtp_configured(current_app.config):
+        mail.deliver(db.session, current_app.config, message_ids)
+        db.session.commit()
 
 
 def start_session(user: User) -> None:
@@ -130,6 +142,9 @@ def signup():
                 _field_error(form, "org_number", "A company with this organisation number is "
                                                  "already registered.")
         else:
+            message = accounts.send_verification(db.session, user, verification_link)
+            db.session.commit()
+            deliver_now([message.id])
             start_session(user)
             if user.status == AccountStatus.PENDING:
                 flash("Your account is created. An administrator will review it.", "success")
@@ -206,9 +221,8 @@ def forgot_password():
             body, status = render_error(429, exc.message)
             return body, status, {"Retry-After": str(exc.retry_after)}
         db.session.commit()
-        if result.message is not None and mail.smtp_configured(current_app.config):
-            mail.deliver(db.session, current_app.config, [result.message.id])
-            db.session.commit()
+        if result.message is not None:
+            deliver_now([result.message.id])
         # The same answer whether or not an account has this address.
         flash(RESET_SENT, "info")
         return redirect(url_for("auth.login"))
@@ -239,3 +253,15 @@ def reset_password():
               "were logged out and your API tokens revoked.", "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, problem=None)
+
+
+@bp.get("/verify")
+def verify_email():
+    try:
+        accounts.verify_email(db.session, request.args.get("token", ""))
+    except accounts.AccountError as exc:
+        return render_template("auth/verify_failed.html", problem=exc.message), 400
+    db.session.commit()
+    flash("Thank you: your email address is verified.", "success")
+    return redirect(url_for("account.index") if current_user.is_authenticated
+                    else url_for("auth.login"))

@@ -85,6 +85,11 @@ def about():
     return render_template("main/about.html")
 
 
+@bp.get("/privacy")
+def privacy():
+    return render_template("main/privacy.html")
+
+
 @bp.get("/healthz")
 def healthz():
     return {"status": "ok"}

@@ -94,3 +94,10 @@ def account_messages(session: Session, *, limit: int = 200) -> list[OutboxMessag
         select(OutboxMessage).where(OutboxMessage.event_id.is_(None))
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)
     ))
+
+
+def unsent_account_message_ids(session: Session) -> list[int]:
+    """Ids of account messages (not tied to an event) never sent nor failed yet."""
+    return list(session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.event_id.is_(None), OutboxMessage.sent_at.is_(None),
+        OutboxMessage.error.is_(None))))

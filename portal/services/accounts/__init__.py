@@ -40,6 +40,7 @@ from portal.services.accounts.passwords import (
     rotate_session_token,
     verify_password,
 )
+from portal.services.accounts.privacy import delete_account, export_json, pseudonym
 from portal.services.accounts.recovery import (
     LINK_PROBLEM,
     request_reset,
@@ -52,6 +53,12 @@ from portal.services.accounts.throttling import (
     password_check_retry_after,
     signup_retry_after,
 )
+from portal.services.accounts.verification import (
+    VERIFY_PROBLEM,
+    mail_recipient,
+    send_verification,
+    verify_email,
+)
 
 __all__ = [
     "AREA_KINDS",
@@ -59,6 +66,7 @@ __all__ = [
     "PASSWORD_MAX_LENGTH",
     "PASSWORD_MIN_LENGTH",
     "SIGNUP_ROLES",
+    "VERIFY_PROBLEM",
     "AccountError",
     "LoginResult",
     "ThrottledError",
@@ -72,29 +80,35 @@ __all__ = [
     "common_passwords",
     "companies_query",
     "create_admin",
+    "delete_account",
     "disable_user",
     "email_taken",
     "enable_user",
     "end_all_sessions_and_tokens",
+    "export_json",
     "find_user_by_email",
     "hash_password",
     "login_retry_after",
+    "mail_recipient",
     "new_session_token",
     "normalise_email",
     "org_number_taken",
     "password_check_retry_after",
     "password_problem",
+    "pseudonym",
     "record_logout",
     "record_signup_refusal",
     "register",
     "request_reset",
     "reset_password",
     "rotate_session_token",
+    "send_verification",
     "signup_retry_after",
     "slugify",
     "unvet_company",
     "user_for_reset_token",
     "users_query",
+    "verify_email",
     "verify_password",
     "vet_company",
 ]

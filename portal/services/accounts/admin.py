@@ -7,6 +7,7 @@ from portal.db import utcnow
 from portal.models import Company, User
 from portal.models.enums import AccountStatus, Role
 from portal.services import audit
+from portal.services.accounts import notices
 from portal.services.accounts.emails import check_email, find_user_by_email
 from portal.services.accounts.errors import AccountError
 from portal.services.accounts.passwords import (
@@ -78,6 +79,7 @@ def _set_status(session: Session, admin: User, user: User, status: str, action: 
     audit.record(session, action, actor=admin, target=user,
                  details={"before": {"status": before}, "after": {"status": status},
                           "email": user.email})
+    notices.account_status_changed(session, user, action)
 
 
 def approve_user(session: Session, admin: User, user: User) -> None:
@@ -136,6 +138,7 @@ def change_role(session: Session, admin: User, user: User, role: str) -> None:
     audit.record(session, "change_role", actor=admin, target=user,
                  details={"before": {"role": before}, "after": {"role": role},
                           "email": user.email})
+    notices.role_changed(session, user, before, role)
 
 
 # --- Administration: vetting ------------------------------------------------------------------
@@ -171,6 +174,7 @@ def vet_company(session: Session, admin: User, company: Company) -> None:
                  details={"before": {"clearance_verified": False},
                           "after": {"clearance_verified": True},
                           "declared_clearance": company.clearance, "name": company.name})
+    notices.vetting_changed(session, company, vetted=True)
 
 
 def unvet_company(session: Session, admin: User, company: Company) -> None:
@@ -187,6 +191,7 @@ def unvet_company(session: Session, admin: User, company: Company) -> None:
     audit.record(session, "unvet_company", actor=admin, target=company,
                  details={"before": {"clearance_verified": True},
                           "after": {"clearance_verified": False}, "name": company.name})
+    notices.vetting_changed(session, company, vetted=False)
 
 
 def _escape_like(text: str) -> str:

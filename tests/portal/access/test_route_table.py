@@ -113,6 +113,7 @@ ROWS: list[Row] = [
     # --- main
     Row("main.index", "GET", fixed("/"), PUBLIC),
     Row("main.about", "GET", fixed("/about"), PUBLIC),
+    Row("main.privacy", "GET", fixed("/privacy"), E("ok")),
     Row("main.taxonomy", "GET", fixed("/taxonomy"), PUBLIC),
     Row("main.healthz", "GET", fixed("/healthz"), PUBLIC),
     Row("main.dashboard", "GET", fixed("/dashboard"), LOGGED_IN),
@@ -132,6 +133,7 @@ ROWS: list[Row] = [
         E("bad_request", pend="pending")),
     Row("auth.reset_password", "POST", fixed("/auth/reset"), E("bad_request", pend="pending"),
         form={}),
+    Row("auth.verify_email", "GET", fixed("/auth/verify?token=nonsense"), E("bad_request")),
     # --- account (pending users may use it, except to create API tokens)
     Row("account.index", "GET", fixed("/account/"), E("ok", anon="login")),
     # Late: a password change revokes the user's API tokens, which other rows use.
@@ -139,6 +141,13 @@ ROWS: list[Row] = [
         form={"current_password": "correct horse battery",
               "new_password": "a different long passphrase",
               "confirm": "a different long passphrase"}, late=True),
+    # Every world user is verified already: the resend is refused with a message (a redirect).
+    Row("account.resend_verification", "POST", fixed("/account/verify"), E("ok", anon="login"),
+        form={}),
+    Row("account.export", "GET", fixed("/account/export"), E("ok", anon="login")),
+    # The empty form is refused (no password); a full deletion is in tests/portal/account.
+    Row("account.delete", "POST", fixed("/account/delete"),
+        E("bad_request", anon="login"), form={}),
     Row("account.create_token", "POST", fixed("/account/tokens"),
         E("ok", anon="login", pend="forbidden"), form={"name": "table token"}),
     Row("account.revoke_token", "POST",
