@@ -4,6 +4,7 @@ verification mark, the privacy page, download my data and delete my account."""
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -75,8 +76,8 @@ def test_forgot_password_then_privacy_export_and_deletion(page, steps, portal_ap
     page.check("#your-data input[name=understood]")
     steps.shot("delete my account")
     page.once("dialog", lambda dialog: dialog.accept())
-    page.click("text=Delete my account")
-    page.wait_for_url(re.compile(r".*/$"))
+    page.click("#your-data button[type=submit]")
+    page.wait_for_url(lambda url: urlsplit(url).path == "/")
     assert "Your account is deleted" in flashes(page)
     steps.shot("account deleted")
     log_in(page, email, NEW_PASSWORD)
