@@ -14,7 +14,7 @@ from flask_login import current_user, login_required, logout_user
 
 from portal.auth.views import deliver_now, start_session, verification_link
 from portal.db import db
-from portal.errors import render_error
+from portal.errors import too_many_requests
 from portal.services import accounts, audit, tokens
 
 from .forms import DeleteAccountForm, PasswordChangeForm, TokenForm
@@ -52,8 +52,7 @@ def change_password():
                                  form.new_password.data)
     except accounts.ThrottledError as exc:
         db.session.commit()
-        body, status = render_error(429, exc.message)
-        return body, status, {"Retry-After": str(exc.retry_after)}
+        return too_many_requests(exc.message, exc.retry_after)
     except accounts.AccountError as exc:
         # Keep the audit row of a wrong current password; nothing else was changed.
         db.session.commit()
@@ -132,8 +131,7 @@ def delete():
                                 form.password.data)
     except accounts.ThrottledError as exc:
         db.session.commit()
-        body, status = render_error(429, exc.message)
-        return body, status, {"Retry-After": str(exc.retry_after)}
+        return too_many_requests(exc.message, exc.retry_after)
     except accounts.AccountError as exc:
         db.session.commit()  # keep the audit row of the wrong password
         form.password.errors = [*form.password.errors, exc.message]

@@ -16,10 +16,10 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from portal.db import db, utcnow
-from portal.errors import render_error
+from portal.errors import render_error, too_many_requests
 from portal.models import User
 from portal.models.enums import AccountStatus, Role
-from portal.services import accounts, audit, mail
+from portal.services import accounts, mail
 from portal.services.audit import client_ip
 
 from .forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
@@ -103,16 +103,11 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         is_sme = form.account_type.data == Role.SME
-        retry_after = accounts.signup_retry_after(db.session, client_ip())
-        if retry_after is not None:
-            audit.record(db.session, "signup", actor_email=accounts.normalise_email(
-                form.email.data)[:254], outcome="throttled", details={"retry_after": retry_after})
+        try:
+            accounts.check_signup_throttle(db.session, form.email.data, client_ip())
+        except accounts.ThrottledError as exc:
             db.session.commit()
-            minutes = max(1, round(retry_after / 60))
-            body, status = render_error(
-                429, f"Too many signups from your network. Wait about {minutes} minute"
-                     f"{'s' if minutes != 1 else ''} and try again.")
-            return body, status, {"Retry-After": str(retry_after)}
+            return too_many_requests(exc.message, exc.retry_after)
         try:
             user = accounts.register(
                 db.session,
@@ -176,11 +171,9 @@ def login():
         db.session.commit()
         if result.throttled:
             minutes = max(1, round(result.retry_after / 60))
-            body, status = render_error(
-                429, f"Too many failed logins. Wait about {minutes} minute"
-                     f"{'s' if minutes != 1 else ''} and try again.",
-            )
-            return body, status, {"Retry-After": str(result.retry_after)}
+            return too_many_requests(f"Too many failed logins. Wait about {minutes} minute"
+                                     f"{'s' if minutes != 1 else ''} and try again.",
+                                     result.retry_after)
         if result.user is not None:
             start_session(result.user)
             if result.user.status == AccountStatus.PENDING:
@@ -218,8 +211,7 @@ def forgot_password():
                 lambda token: url_for("auth.reset_password", token=token, _external=True))
         except accounts.ThrottledError as exc:
             db.session.commit()
-            body, status = render_error(429, exc.message)
-            return body, status, {"Retry-After": str(exc.retry_after)}
+            return too_many_requests(exc.message, exc.retry_after)
         db.session.commit()
         if result.message is not None:
             deliver_now([result.message.id])

@@ -47,7 +47,12 @@ from portal.services.accounts.recovery import (
     reset_password,
     user_for_reset_token,
 )
-from portal.services.accounts.signup import SIGNUP_ROLES, record_signup_refusal, register
+from portal.services.accounts.signup import (
+    SIGNUP_ROLES,
+    check_signup_throttle,
+    record_signup_refusal,
+    register,
+)
 from portal.services.accounts.throttling import (
     login_retry_after,
     password_check_retry_after,
@@ -77,6 +82,7 @@ __all__ = [
     "change_role",
     "check_current_password",
     "check_email",
+    "check_signup_throttle",
     "common_passwords",
     "companies_query",
     "create_admin",

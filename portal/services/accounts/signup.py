@@ -6,8 +6,9 @@ from portal.models import Company, User
 from portal.models.enums import AccountStatus, ProfileKind, Role
 from portal.services import audit
 from portal.services.accounts.emails import email_taken, normalise_email, org_number_taken
-from portal.services.accounts.errors import AccountError
+from portal.services.accounts.errors import AccountError, ThrottledError
 from portal.services.accounts.passwords import hash_password, new_session_token, password_problem
+from portal.services.accounts.throttling import signup_retry_after
 
 SIGNUP_ROLES: tuple[str, ...] = (Role.SME, Role.MILITARY, Role.ORGANISER)
 
@@ -110,3 +111,19 @@ def record_signup_refusal(session: Session, email: str, field: str | None,
     counts these rows along with successful signups."""
     audit.record(session, "signup", actor_email=normalise_email(email)[:254], outcome="failure",
                  ip=ip, details={"field": field})
+
+
+def check_signup_throttle(session: Session, email: str, ip: str | None) -> None:
+    """Refuse another signup attempt from ``ip`` while its budget is spent (audited).
+
+    Raises:
+        ThrottledError: too many signups from this address lately.
+    """
+    retry_after = signup_retry_after(session, ip)
+    if retry_after is None:
+        return
+    audit.record(session, "signup", actor_email=normalise_email(email)[:254], ip=ip,
+                 outcome="throttled", details={"retry_after": retry_after})
+    minutes = max(1, round(retry_after / 60))
+    raise ThrottledError(f"Too many signups from your network. Wait about {minutes} minute"
+                         f"{'s' if minutes != 1 else ''} and try again.", retry_after)
