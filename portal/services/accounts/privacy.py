@@ -149,7 +149,11 @@ def _scrub(text: str, needles: list[str], replacement: str) -> str:
 
 def _pseudonymise_audit(session: Session, user: User, alias: str) -> None:
     needles = sorted({user.email, (user.full_name or "").strip()} - {""}, key=len, reverse=True)
-    session.execute(update(AuditEntry).where(_audit_about(user)).values(actor_email=alias))
+    # Only rows the person acted in (or typed their email into) name them as the actor; rows
+    # where an administrator acted on them keep that administrator.
+    session.execute(update(AuditEntry).where(or_(
+        AuditEntry.actor_id == user.id, AuditEntry.actor_email == user.email))
+        .values(actor_email=alias))
     for needle in needles:
         escaped = json.dumps(needle)[1:-1]
         rows = session.scalars(select(AuditEntry).where(or_(

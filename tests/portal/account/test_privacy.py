@@ -113,6 +113,11 @@ def test_deletion_leaves_no_personal_data_and_keeps_the_audit_chain(app, client,
     alias = accounts.pseudonym(user.id)
     assert after[-1].action == "account_delete" and after[-1].actor_email == alias
     assert {e.actor_email for e in after if e.actor_id == user.id} == {alias}
+    # What the administrator did to the account still names the administrator.
+    role_changes = [e for e in after if e.action == "change_role"]
+    assert len(role_changes) == 2
+    assert {e.actor_email for e in role_changes} == {admin.email}
+    assert all(alias in e.details for e in role_changes)
     # The company, whose last user left, is withdrawn from matching.
     db.session.refresh(company)
     assert company.withdrawn_at is not None
