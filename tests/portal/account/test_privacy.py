@@ -125,6 +125,8 @@ def test_deletion_leaves_no_personal_data_and_keeps_the_audit_chain(app, client,
         Company.id == company.id, company_clause_for_challenge(challenge))) is None
     # The account cannot log in again, the session is gone.
     assert client.get("/account/").status_code == 302
+    assert "Withdrawn" in login(admin, app.test_client()).get(
+        "/admin/companies").get_data(as_text=True)
     assert app.test_client().post("/auth/login", data={
         "email": "ingrid.unikvik@example.com", "password": PASSWORD}).status_code == 200
 
