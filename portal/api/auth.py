@@ -234,11 +234,15 @@ ERROR_DESCRIPTIONS = {
     404: "No such resource, or the caller may not see it.",
     409: "Conflicts with existing data.",
     422: "Unknown fields or invalid values; `field` names the first offending field.",
+    429: "Rate limit reached (per token and per address); `Retry-After` says how many seconds "
+         "to wait.",
 }
 
 
 def error_responses(*codes: int) -> dict[str, Any]:
-    """OpenAPI ``responses`` entries for the given error status codes."""
+    """OpenAPI ``responses`` entries for the given error status codes, and 429 (every API
+    route is rate-limited)."""
+    codes = (*codes, 429) if 429 not in codes else codes
     return {
         str(code): {
             "description": ERROR_DESCRIPTIONS[code],

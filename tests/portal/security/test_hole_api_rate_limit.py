@@ -47,3 +47,12 @@ def test_address_limit_covers_anonymous_calls(client):
 def test_pages_outside_the_api_are_not_limited(client):
     for _ in range(8):
         assert client.get("/", environ_base={"REMOTE_ADDR": "10.2.0.1"}).status_code == 200
+
+
+def test_openapi_documents_the_429_on_every_operation(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    operations = [op for item in document["paths"].values() for op in item.values()
+                  if isinstance(op, dict) and "responses" in op]
+    assert operations
+    for operation in operations:
+        assert "429" in operation["responses"], operation.get("summary")
