@@ -48,9 +48,10 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from portal import errors, security, templating
+    from portal import errors, ratelimit, security, templating
 
     configure_engine(app)
+    ratelimit.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

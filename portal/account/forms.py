@@ -1,7 +1,7 @@
 """Forms on the account page: password change and API tokens."""
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from portal.services.accounts import PASSWORD_MAX_LENGTH
@@ -29,4 +29,14 @@ class TokenForm(FlaskForm):
         "Token name",
         validators=[DataRequired(message="Name the token."), Length(max=100)],
         description="So you recognise it later, e.g. \"Export script\".",
+    )
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        "Your password", validators=[DataRequired(message="Enter your password to confirm.")]
+    )
+    understood = BooleanField(
+        "I understand that my account and personal data are deleted and cannot be restored.",
+        validators=[DataRequired(message="Tick the box to confirm.")],
     )

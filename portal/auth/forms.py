@@ -116,3 +116,23 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired(message="Enter your password."),
                                                      Length(max=PASSWORD_MAX_LENGTH)])
     next = HiddenField()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(message="Enter your email."),
+                                            Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    token = HiddenField()
+    new_password = PasswordField(
+        "New password",
+        validators=[DataRequired(message="Choose a new password."),
+                    Length(max=PASSWORD_MAX_LENGTH)],
+        description="At least 8 characters; very common passwords are refused.",
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired(message="Repeat the new password."),
+                    EqualTo("new_password", message="The two passwords do not match.")],
+    )

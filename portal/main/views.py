@@ -92,6 +92,11 @@ def accessibility():
     return render_template("main/accessibility.html", contact=contact)
 
 
+@bp.get("/privacy")
+def privacy():
+    return render_template("main/privacy.html")
+
+
 @bp.get("/healthz")
 def healthz():
     return {"status": "ok"}

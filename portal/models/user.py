@@ -30,6 +30,8 @@ class User(UserMixin, Base):
     session_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set when the owner follows the verification link; invitations go to verified addresses only.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     company: Mapped["Company | None"] = relationship(  # noqa: F821
         back_populates="users", foreign_keys=[company_id]
@@ -44,6 +46,10 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:
         return self.status != AccountStatus.DISABLED
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_approved(self) -> bool:

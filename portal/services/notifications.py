@@ -1,4 +1,13 @@
-"""In-app notifications."""
+"""In-app notifications.
+
+A notification that names a challenge remembers it (``challenge_id``), and is checked against
+its reader's access when it is shown, not when it was written (security checklist 28): if the
+reader may no longer see the challenge, neither its title nor its link are shown.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
 
 from typing import cast
 
@@ -6,11 +15,43 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from portal.db import db, utcnow
-from portal.models import Notification, User
+from portal.models import Challenge, Notification, User
+from portal.services.access import can_see_challenge
+
+WITHHELD_MESSAGE = "An update about a challenge that is no longer available to you."
+_CHALLENGE_LINK = re.compile(r"^/challenges/(\d+)(?:[/#?]|$)")
 
 
-def notify(session: Session, user: User, message: str, link: str | None = None) -> Notification:
-    note = Notification(user_id=user.id, message=message[:500], link=link)
+@dataclass(frozen=True)
+class ShownNotification:
+    """A notification as its reader may see it now."""
+
+    id: int
+    message: str
+    link: str | None
+    created_at: datetime
+    read_at: datetime | None
+    withheld: bool = False
+
+
+def notify(session: Session, user: User, message: str, link: str | None = None, *,
+           challenge: Challenge | None = None) -> Notification:
+    """Add a notification for ``user`` (the caller commits).
+
+    Args:
+        session: the database session.
+        user: the reader.
+        message: the text; at most 500 characters are kept.
+        link: a path on this site to follow, if any.
+        challenge: the challenge the message names, if any; a link to ``/challenges/<id>``
+            names it too. Its visibility to ``user`` is checked each time the note is shown.
+    """
+    challenge_id = challenge.id if challenge is not None else None
+    if challenge_id is None and link:
+        found = _CHALLENGE_LINK.match(link)
+        challenge_id = int(found.group(1)) if found else None
+    note = Notification(user_id=user.id, message=message[:500], link=link,
+                        challenge_id=challenge_id)
     session.add(note)
     return note
 
@@ -24,13 +65,30 @@ def unread_count(user: User, session: Session | None = None) -> int:
     ) or 0
 
 
-def recent(session: Session, user: User, *, limit: int = 100) -> list[Notification]:
-    """The user's newest notifications first."""
-    return list(session.scalars(
+def recent(session: Session, user: User, *, limit: int = 100) -> list[ShownNotification]:
+    """The user's newest notifications first, each checked against what ``user`` may see now."""
+    notes = session.scalars(
         select(Notification).where(Notification.user_id == user.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(limit)
-    ))
+    ).all()
+    ids = {note.challenge_id for note in notes if note.challenge_id is not None}
+    challenges = ({c.id: c for c in session.scalars(select(Challenge).where(Challenge.id.in_(ids)))}
+                  if ids else {})
+    shown = []
+    for note in notes:
+        challenge = challenges.get(note.challenge_id) if note.challenge_id else None
+        hidden = note.challenge_id is not None and (
+            challenge is None or not can_see_challenge(user, challenge))
+        shown.append(ShownNotification(
+            id=note.id,
+            message=WITHHELD_MESSAGE if hidden else note.message,
+            link=None if hidden else note.link,
+            created_at=note.created_at,
+            read_at=note.read_at,
+            withheld=hidden,
+        ))
+    return shown
 
 
 def mark_all_read(session: Session, user: User) -> None:

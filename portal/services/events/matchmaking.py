@@ -182,8 +182,8 @@ class InvitationSummary:
 def company_recipients(company: Company) -> tuple[list[User], list[str]]:
     users = [u for u in company.users
              if u.role == Role.SME and u.status == AccountStatus.ACTIVE]
-    emails = [u.email for u in users]
-    if not emails and company.contact_email:
+    emails = [u.email for u in users if u.email_verified_at is not None]
+    if not users and company.contact_email:
         emails = [company.contact_email]
     return users, emails
 

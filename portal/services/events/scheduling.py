@@ -81,7 +81,7 @@ def request_meeting(session: Session, event: Event, challenge_id: int, user: Use
     session.flush()
     for owner in _challenge_owners(session, challenge):
         notify(session, owner, f"{company.name} asks to meet you about “{challenge.title}” at "
-               f"{event.name}.")
+               f"{event.name}.", challenge=challenge)
     audit.record(session, "event_meeting_request", actor=user, target=pair,
                  details={"event_id": event.id, "challenge_id": challenge.id})
     return pair
@@ -109,7 +109,8 @@ def decide_request(session: Session, event: Event, pair: EventPair, user: User,
     company = pair.company
     for member in company_recipients(company)[0]:
         notify(session, member, f"Your meeting request about “{pair.challenge.title}” at "
-               f"{event.name} was {'accepted' if accept else 'declined'}.")
+               f"{event.name} was {'accepted' if accept else 'declined'}.",
+               challenge=pair.challenge)
     audit.record(session, "event_request_" + ("accept" if accept else "decline"),
                  actor=user, target=pair, details={"event_id": event.id})
     return pair
