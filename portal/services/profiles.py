@@ -143,7 +143,7 @@ def save_profile(session: Session, user: User, company: Company | None,
                      if data.area_ids else [])
 
     details: dict[str, Any] = {}
-    identity_changes = {} if creating else {
+    identity_changes = {} if old_identity is None else {
         name: {"before": old_identity[name], "after": value}
         for name, value in identity_of(company).items() if old_identity[name] != value
     }

@@ -53,7 +53,7 @@ def attempt_login(session: Session, email: str, password: str, ip: str | None) -
         reason = "disabled"
     else:
         reason = None
-    if reason is not None:
+    if user is None or reason is not None:
         audit.record(session, "login", actor_email=email, outcome="failure", ip=ip,
                      target=user, details={"reason": reason})
         return LoginResult()

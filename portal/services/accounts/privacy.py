@@ -23,7 +23,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
@@ -67,7 +67,7 @@ def _row(obj: Any) -> dict[str, Any]:
             for column in obj.__mapper__.columns if column.name not in SECRET_COLUMNS}
 
 
-def _audit_about(user: User):
+def _audit_about(user: User) -> ColumnElement[bool]:
     return or_(AuditEntry.actor_id == user.id,
                AuditEntry.actor_email == user.email,
                (AuditEntry.target_type == "user") & (AuditEntry.target_id == user.id))

@@ -79,7 +79,7 @@ def request_reset(session: Session, email: str, ip: str | None,
     known = user is not None and user.is_active
     audit.record(session, "password_reset_request", actor_email=email, ip=ip,
                  target=user if known else None, details={"known": known})
-    if not known:
+    if user is None or not known:
         return ResetRequest(message=None)
     max_age = current_app.config["RESET_LINK_MAX_AGE"]
     minutes = int(max_age.total_seconds() // 60)

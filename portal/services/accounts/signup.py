@@ -72,7 +72,7 @@ def register(
                 "org_number",
             )
         company = Company(
-            name=company_name.strip(),
+            name=(company_name or "").strip(),
             kind=profile_kind if profile_kind in tuple(ProfileKind) else ProfileKind.COMPANY,
             org_number=org_number or None,
             country=country or "NO",

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
@@ -35,7 +35,7 @@ KNOWN_ADDRESS_AGE = timedelta(days=90)
 
 
 def attempt_times(session: Session, action: str | Sequence[str], outcomes: Sequence[str],
-                  since: datetime, *clauses) -> list[datetime]:
+                  since: datetime, *clauses: ColumnElement[bool]) -> list[datetime]:
     """Times of audited ``action`` rows with one of ``outcomes`` since ``since``, oldest first."""
     actions = [action] if isinstance(action, str) else list(action)
     return list(session.scalars(

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal.db import db
 from portal.models import Company, OutboxMessage, User
-from portal.services.events import _company_recipients
+from portal.services.events.matchmaking import company_recipients
 
 PASSWORD = "correct horse battery"
 
@@ -69,5 +69,5 @@ def test_invitations_go_only_to_verified_addresses(make_user, make_company):
     make_user("sme", company=company, email="verified@example.com")
     make_user("sme", company=company, email="unverified@example.com", email_verified_at=None)
     db.session.refresh(company)
-    users, emails = _company_recipients(db.session.get(Company, company.id))
+    users, emails = company_recipients(db.session.get(Company, company.id))
     assert len(users) == 2 and emails == ["verified@example.com"]
