@@ -19,6 +19,18 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--json", action="store_true", help="print JSON")
     ev.add_argument("--cache", default=None, help="embedding cache folder")
     ev.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    ev.add_argument(
+        "--encoder",
+        default="minilm",
+        choices=["minilm", "e5", "minilm+e5"],
+        help="minilm+e5 also reports the e5 embedding alone (row multilingual)",
+    )
+    ev.add_argument(
+        "--sample",
+        type=int,
+        default=None,
+        help="rank only the judged companies and this many others (seed 0)",
+    )
 
     ea = sub.add_parser("evaluate-areas", help="F1 of area inference (zero-shot, supervised)")
     ea.add_argument("directory")
@@ -35,12 +47,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command in ("evaluate", "evaluate-areas"):
         from matching.cache import DiskCache
-        from matching.encoders import Encoder
         from matching.evaluate import default_cache_dir, evaluate, evaluate_areas, format_table
+        from matching.factory import make_encoder
 
-        encoder = Encoder(device=args.device, cache=DiskCache(args.cache or default_cache_dir()))
+        encoder = make_encoder(
+            getattr(args, "encoder", "minilm"),
+            device=args.device,
+            cache=DiskCache(args.cache or default_cache_dir()),
+        )
         if args.command == "evaluate":
-            result = evaluate(args.directory, encoder=encoder)
+            result = evaluate(args.directory, encoder=encoder, sample=args.sample)
             print(json.dumps(result, indent=2) if args.json else format_table(result))
         else:
             result = evaluate_areas(args.directory, encoder=encoder)
