@@ -43,6 +43,15 @@ def main(argv: list[str] | None = None) -> int:
     be.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     be.add_argument("--sizes", default="1000,10000,100000", help="company counts to rank")
     be.add_argument("--encode-docs", type=int, default=400, help="documents in the encode sample")
+    be.add_argument(
+        "--encoder-passages",
+        type=int,
+        default=48,
+        help="passages timed per encoder in the MiniLM/e5 cost comparison (0 skips it)",
+    )
+    be.add_argument(
+        "--encoders-only", action="store_true", help="only the MiniLM/e5 cost comparison"
+    )
 
     args = parser.parse_args(argv)
     if args.command in ("evaluate", "evaluate-areas"):
@@ -68,10 +77,19 @@ def main(argv: list[str] | None = None) -> int:
                     r = result[k]
                     print(f"{k:<11} micro-F1 {r['micro_f1']:.3f}  macro-F1 {r['macro_f1']:.3f}")
         return 0
-    from matching.bench import format_bench, run_bench
+    from matching.bench import bench_encoders, format_bench, format_encoders, run_bench
 
+    if args.encoders_only:
+        result = bench_encoders(args.encoder_passages or 48)
+        print(json.dumps(result, indent=2) if args.json else format_encoders(result))
+        return 0
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    result = run_bench(device=args.device, sizes=sizes, encode_docs=args.encode_docs)
+    result = run_bench(
+        device=args.device,
+        sizes=sizes,
+        encode_docs=args.encode_docs,
+        encoder_passages=args.encoder_passages,
+    )
     print(json.dumps(result, indent=2) if args.json else format_bench(result))
     return 0
 

@@ -13,9 +13,11 @@ import numpy as np
 from matching import scoring
 from matching.cache import DiskCache
 from matching.encoders import BaseEncoder, Encoder
+from matching.language import detect_language as language_of
 from matching.lexical import BM25Scorer, TermCounts, TfidfScorer
 from matching.matcher import Matcher, challenge_text, company_text, mean_vectors
 from matching.metrics import evaluate_run
+from matching.multilingual import LanguageAnalyser
 from matching.types import Document
 
 METHODS = ("tfidf", "bm25", "embedding", "multilingual", "matcher")
@@ -153,8 +155,12 @@ def evaluate(
     qids = [c.id for c in judged]
 
     if "tfidf" in methods or "bm25" in methods:
-        terms = TermCounts().fit([company_text(c) for c in companies])
-        q_counts = terms.transform(q_texts)
+        # The matcher's analysis: each text by the analyser of its language.
+        co_docs = [(language_of(t), t) for t in (company_text(c) for c in companies)]
+        q_docs = [(language_of(t), t) for t in q_texts]
+        analyser = LanguageAnalyser().learn(co_docs + q_docs)
+        terms = TermCounts(analyzer=analyser).fit(co_docs)
+        q_counts = terms.transform(q_docs)
         if "tfidf" in methods:
             s = TfidfScorer().fit(terms.counts_).score(q_counts)
             out["methods"]["tfidf"] = evaluate_run(
