@@ -77,7 +77,9 @@ class Matcher(AreaIndex):
             ``multilingual`` companion if it has one (see :func:`matching.make_encoder`),
             else ``encoder`` alone.
         multilingual_query_prefix: For an encoder with prefixes (``with_prefix``), the
-            prefix of the challenge side (``"query"``); ``None`` encodes both sides alike.
+            prefix of the challenge side (e.g. ``"query"``); ``None`` (default) encodes both
+            sides alike (e5: ``passage: ``), which measured the same and gives every text one
+            vector whichever side it is on.
         multilingual_passages: The multilingual encoder reads at most this many passages of
             each text (it is about ten times slower); ``None`` reads all.
         pairing_blend: Overrides of :data:`matching.multilingual.DEFAULT_PAIRING_BLEND`.
@@ -95,7 +97,7 @@ class Matcher(AreaIndex):
         company_texts: Callable[[Sequence[str]], Mapping[str, str]] | None = None,
         vector_dtype: str = "int8",
         multilingual_encoder: BaseEncoder | None = None,
-        multilingual_query_prefix: str | None = "query",
+        multilingual_query_prefix: str | None = None,
         multilingual_passages: int | None = 2,
         pairing_blend: Mapping[str, Mapping[str, float]] | None = None,
     ) -> None:

@@ -5,9 +5,10 @@ analyser of that language (English: the light English stemmer; Norwegian: stop w
 Snowball stems and compound parts), so two texts share a term only when they share a word.
 
 A pairing is the challenge's language and the company's, e.g. ``"nb-en"``. When the two
-languages differ, lexical scores are near zero for every candidate, and standardising that
-noise would give it as much spread as real evidence; so each pairing has its own blend
-(:data:`DEFAULT_PAIRING_BLEND`):
+languages differ, lexical scores are small for every candidate, and standardising them gives
+them as much spread as real evidence; so each pairing has its own blend
+(:data:`DEFAULT_PAIRING_BLEND`), and a pairing whose lexical factor is 0 shows the lexical
+component as neutral:
 
 * ``multilingual``: the share of the multilingual encoder (e5) in the semantic evidence; the
   rest is the English encoder (MiniLM). Both are z-scored over the candidates first.
@@ -32,15 +33,17 @@ from matching.norwegian import NorwegianAnalyser
 
 PAIRINGS = ("en-en", "en-nb", "nb-en", "nb-nb")
 
-# Chosen on the development excerpts (docs/matching.md, "Across languages"): English pairs
-# keep the English-only blend exactly; across languages lexical evidence is dropped and the
-# semantic evidence leans on e5; Norwegian with Norwegian keeps the lexical evidence of the
-# Norwegian analyser (no judged Norwegian companies exist to fit it: a judgement call).
+# Chosen on the development excerpts (docs/matching.md, "Across languages"). English pairs
+# keep the English-only blend exactly (e5 lowered English in every mix measured). Across
+# languages, e5 and MiniLM share the semantic evidence half and half, and the lexical weight
+# keeps three quarters: Norwegian stems, acronyms and loan words still meet English ones
+# ("sensor", "radar", "UAV"), which measurably helped. Norwegian with Norwegian has no judged
+# data: it keeps the cross-language semantic mix and the full lexical weight (a judgement).
 DEFAULT_PAIRING_BLEND: dict[str, dict[str, float]] = {
     "en-en": {"multilingual": 0.0, "lexical": 1.0},
-    "en-nb": {"multilingual": 0.6, "lexical": 0.0},
-    "nb-en": {"multilingual": 0.6, "lexical": 0.0},
-    "nb-nb": {"multilingual": 0.6, "lexical": 1.0},
+    "en-nb": {"multilingual": 0.5, "lexical": 0.75},
+    "nb-en": {"multilingual": 0.5, "lexical": 0.75},
+    "nb-nb": {"multilingual": 0.5, "lexical": 1.0},
 }
 
 

@@ -128,10 +128,14 @@ def test_cross_language_lexical_noise_is_neutral_and_e5_carries_semantics():
 
 def test_candidate_weights_per_pairing():
     keys = np.array(["nb-en", "nb-nb", "nb-en"], dtype=object)
-    cols, per_key = candidate_weights(keys, DEFAULT_WEIGHTS, pairing_blend())
+    blend = pairing_blend({"nb-en": {"lexical": 0.0}, "nb-nb": {"lexical": 1.0}})
+    cols, per_key = candidate_weights(keys, DEFAULT_WEIGHTS, blend)
     assert set(per_key) == {"nb-en", "nb-nb"}
-    assert cols["lexical"][0] == per_key["nb-en"]["lexical"] == 0.0
+    assert cols["lexical"][0] == cols["lexical"][2] == per_key["nb-en"]["lexical"] == 0.0
     assert cols["lexical"][1] == per_key["nb-nb"]["lexical"] == DEFAULT_WEIGHTS["lexical"]
+    for n, key in enumerate(keys):
+        assert sum(cols[c][n] for c in cols) == pytest.approx(1.0)
+        assert cols["semantic"][n] == per_key[key]["semantic"]
 
 
 def test_languages_are_detected_when_fitting():
@@ -157,12 +161,22 @@ def test_scores_are_reproduced_by_each_matchs_weights():
         assert sum(match.weights.values()) == pytest.approx(1.0)
 
 
-def test_cross_language_matches_say_so_and_ignore_lexical_evidence():
+def test_cross_language_matches_say_so():
     m = fitted()
+    by_id = {x.company_id: x for x in m.rank_companies("nb-sonar", top_k=5)}
+    uw = by_id["uw"]
+    factor = pairing_blend()["nb-en"]["lexical"]
+    assert uw.weights["lexical"] == pytest.approx(DEFAULT_WEIGHTS["lexical"] * factor)
+    assert any("Different languages (nb-en)" in n for n in uw.notes)
+    assert set(uw.top_shared_terms) <= {"sonar"}
+
+
+def test_a_pairing_without_lexical_weight_shows_lexical_as_neutral():
+    m = fitted(pairing_blend={"nb-en": {"lexical": 0.0}})
     by_id = {x.company_id: x for x in m.rank_companies("nb-sonar", top_k=5)}
     uw, nb_food = by_id["uw"], by_id["nb-food"]
     assert uw.weights["lexical"] == 0.0 and uw.components["lexical"] == NEUTRAL
-    assert any("Different languages (nb-en)" in n for n in uw.notes)
+    assert any("lexical evidence not used" in n for n in uw.notes)
     assert nb_food.weights["lexical"] > 0.0  # Norwegian with Norwegian: like with like
     assert not any("Different languages" in n for n in nb_food.notes)
     # Shared terms are only words that really occur in both texts.
