@@ -78,21 +78,41 @@ def languages(texts: Iterable[str]) -> np.ndarray:
 
 
 def pairings(query_language: str, document_languages: np.ndarray) -> np.ndarray:
-    """Pairing of one query language with each document language."""
-    cache: dict[str, str] = {}
-    out = np.empty(len(document_languages), dtype=object)
-    for n, lang in enumerate(document_languages):
-        key = cache.get(lang)
-        if key is None:
-            key = cache[lang] = pair_key(query_language, lang)
-        out[n] = key
+    """Pairing of one query language with each document language (vectorised: the few
+    distinct languages are looked up once)."""
+    langs = np.asarray(document_languages, dtype=object)
+    out = np.empty(len(langs), dtype=object)
+    if not len(langs):
+        return out
+    for lang in unique_keys(langs):
+        out[langs == lang] = pair_key(query_language, lang)
+    return out
+
+
+def unique_keys(keys: np.ndarray) -> list:
+    """Distinct values of a small-alphabet object array (fast when there is only one)."""
+    if not len(keys):
+        return []
+    first = keys[0]
+    if (keys == first).all():
+        return [first]
+    return sorted(set(keys.tolist()))
+
+
+def _per_key(keys: np.ndarray, present: list, values: Mapping) -> np.ndarray | float:
+    """``values[key]`` for every entry of ``keys`` (a scalar when only one key is present)."""
+    if len(present) == 1:
+        return float(values[present[0]])
+    out = np.empty(len(keys), dtype=np.float64)
+    for key in present:
+        out[keys == key] = values[key]
     return out
 
 
 def grouped_standardise(raw: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """z-scores of ``raw`` computed within each group (one group: plain standardise)."""
     raw = np.asarray(raw, dtype=np.float64)
-    keys = set(groups.tolist()) if len(groups) else set()
+    keys = unique_keys(groups)
     if len(keys) <= 1:
         return scoring.standardise(raw)
     out = np.zeros_like(raw)
@@ -149,17 +169,20 @@ def text_components(
     Returns:
         ``(semantic, lexical)`` components.
     """
+    present = unique_keys(keys)
     z_sem = grouped_standardise(semantic, keys)
     if multilingual is not None:
-        z_ml = grouped_standardise(multilingual, keys)
-        share = np.array([blend[k]["multilingual"] for k in keys.tolist()], dtype=np.float64)
-        z_sem = grouped_standardise((1.0 - share) * z_sem + share * z_ml, keys)
+        share = _per_key(keys, present, {k: blend[k]["multilingual"] for k in present})
+        if np.any(np.asarray(share) > 0):
+            z_ml = grouped_standardise(multilingual, keys)
+            z_sem = grouped_standardise((1.0 - share) * z_sem + share * z_ml, keys)
     z_lex = grouped_standardise(
         grouped_standardise(bm25, keys) + grouped_standardise(tfidf, keys), keys
     )
-    gated = np.array([blend[k]["lexical"] <= 0.0 for k in keys.tolist()], dtype=bool)
     lexical = scoring.to_unit(z_lex)
-    lexical[gated] = scoring.NEUTRAL
+    for key in present:
+        if blend[key]["lexical"] <= 0.0:
+            lexical[keys == key] = scoring.NEUTRAL
     return scoring.to_unit(z_sem), lexical
 
 
@@ -168,15 +191,14 @@ def candidate_weights(
 ) -> tuple[dict[str, np.ndarray | float], dict[str, dict[str, float]]]:
     """Per-candidate blend weights (arrays where pairings differ) and the weights of each
     pairing present."""
-    present = dict.fromkeys(keys.tolist())
+    present = unique_keys(keys)
     per_key = {k: pairing_weights(weights, blend[k]) for k in present}
     if len(per_key) == 1:
         (only,) = per_key.values()
         return dict(only), per_key
-    cols: dict[str, np.ndarray | float] = {}
-    for name in weights:
-        lookup = {k: w[name] for k, w in per_key.items()}
-        cols[name] = np.array([lookup[k] for k in keys.tolist()], dtype=np.float64)
+    cols = {
+        name: _per_key(keys, present, {k: w[name] for k, w in per_key.items()}) for name in weights
+    }
     return cols, per_key
 
 
