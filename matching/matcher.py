@@ -25,6 +25,7 @@ from matching.documents import (
 from matching.encoders import VECTOR_DTYPES, BaseEncoder, Encoder, l2_normalise
 from matching.explain import build_matches
 from matching.lexical import BM25Scorer, TermCounts, TfidfScorer
+from matching.multilingual_index import MultilingualIndex
 from matching.scoring import COMPONENTS, DEFAULT_WEIGHTS
 from matching.taxonomy import (
     Area,
@@ -49,7 +50,7 @@ def default_encoder() -> BaseEncoder:
         return _default_encoder
 
 
-class Matcher(AreaIndex):
+class Matcher(AreaIndex, MultilingualIndex):
     """Blends semantic, lexical, technology-area, TRL and region evidence into one score.
 
     The semantic and lexical evidence is standardised over the candidates being ranked and
@@ -212,44 +213,6 @@ class Matcher(AreaIndex):
         if self.company_texts is not None:
             del self.companies_  # explanations rebuild what they need from the arrays
         return self
-
-    def multilingual_encoders(self) -> tuple[BaseEncoder, BaseEncoder] | None:
-        """``(challenge side, company side)`` multilingual encoders, or ``None``."""
-        enc = self.multilingual_encoder
-        if enc is None:
-            enc = getattr(getattr(self, "encoder_", None) or self._encoder(), "multilingual", None)
-        if enc is None:
-            return None
-        prefix = self.multilingual_query_prefix
-        query = enc.with_prefix(prefix) if prefix and hasattr(enc, "with_prefix") else enc
-        return query, enc
-
-    def _fit_multilingual(self, stats: dict) -> None:
-        """Encode both sides with the multilingual encoder (first passages only)."""
-        self.multilingual_: dict | None = None
-        encoders = self.multilingual_encoders()
-        if encoders is None:
-            return
-        query, enc = encoders
-        cap = self.multilingual_passages
-        companies = enc.encode_documents(
-            [company_text(d) for d in self.companies_], dtype=self.vector_dtype, max_passages=cap
-        )
-        stats["multilingual_companies"] = dict(enc.last_stats)
-        challenges = query.encode_documents(
-            [challenge_text(d) for d in self.challenges_],
-            dtype=self.vector_dtype,
-            max_passages=cap,
-        )
-        stats["multilingual_challenges"] = dict(query.last_stats)
-        self.multilingual_ = {
-            "companies": companies,
-            "company_norms": scoring.pooled_norms(
-                companies.vectors, companies.offsets, scales=companies.scales
-            ),
-            "challenges": challenges,
-            "challenge_pooled": mean_vectors(challenges),
-        }
 
     def _region_code(self, region: str | None) -> int:
         key = region_key(region)
