@@ -53,16 +53,22 @@ class TermCounts:
     Args:
         min_df: Minimum document frequency of a kept term.
         max_df: Maximum document frequency (fraction) of a kept term.
+        analyzer: Callable from a document to its terms (default :func:`tokenize`); a
+            language-aware one takes ``(language, text)`` pairs.
     """
 
-    def __init__(self, min_df: int = 1, max_df: float = 1.0) -> None:
+    def __init__(self, min_df: int = 1, max_df: float = 1.0, analyzer=None) -> None:
         self.min_df = min_df
         self.max_df = max_df
+        self.analyzer = analyzer
 
     def fit(self, texts: Sequence[str]) -> TermCounts:
         """Learn the vocabulary on ``texts`` and keep their counts in ``counts_``."""
         self.vectorizer_ = CountVectorizer(
-            analyzer=tokenize, min_df=self.min_df, max_df=self.max_df, dtype=np.float32
+            analyzer=self.analyzer or tokenize,
+            min_df=self.min_df,
+            max_df=self.max_df,
+            dtype=np.float32,
         )
         self.counts_ = self.vectorizer_.fit_transform(texts).tocsr()
         self.terms_ = self.vectorizer_.get_feature_names_out()

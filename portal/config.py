@@ -74,8 +74,10 @@ def load_config(instance_path: Path) -> dict:
         "VERIFY_LINK_MAX_AGE": timedelta(days=7),
         "MATCHER_MODEL_PATH": os.environ.get("MATCHER_MODEL_PATH") or None,
         "MATCHER_DEVICE": os.environ.get("MATCHER_DEVICE", "cpu"),
-        # "hashing" swaps in a fast deterministic encoder (tests of plumbing only).
-        "MATCHER_ENCODER": os.environ.get("MATCHER_ENCODER", "sentence-transformers"),
+        # minilm (English, default), e5 (multilingual alone), minilm+e5 (Norwegian and English
+        # challenges blended per language pairing; see docs/matching.md); "hashing" swaps in
+        # a fast deterministic encoder (tests of plumbing only).
+        "MATCHER_ENCODER": os.environ.get("MATCHER_ENCODER", "minilm"),
         "SMTP_HOST": os.environ.get("SMTP_HOST") or None,
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", 587)),
         "SMTP_USER": os.environ.get("SMTP_USER") or None,
