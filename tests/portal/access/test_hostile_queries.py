@@ -26,6 +26,7 @@ def _first_urls(app, world: World) -> list[str]:
     values = {"challenge_id": next(iter(world.challenges.values())).id,
               "event_id": world.event.id,
               "company_id": next(iter(world.companies.values())).id,
+              "conversation_id": world.extra["conversation"].id,
               "fmt": "csv"}
     urls = []
     with app.test_request_context():

@@ -23,8 +23,14 @@ def _only_conversation() -> Conversation:
 
 
 def _unread_badge(page: str) -> str | None:
-    found = re.search(r'aria-label="Messages \((\d+) unread\)"', page)
-    return found.group(1) if found else None
+    """The unread count the header's Messages link shows ("0" without a badge; None when the
+    page has no Messages link)."""
+    link = re.search(r'class="nav-messages"[^>]*>(.*?)</a>', page, re.S)
+    if link is None:
+        return None
+    found = re.search(r'<span class="badge">(\d+)<span class="visually-hidden"> unread</span>',
+                      link.group(1))
+    return found.group(1) if found else "0"
 
 
 def test_owner_starts_sme_reads_and_replies_owner_sees_the_reply(cast, client, login, app):
