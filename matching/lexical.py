@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -26,6 +26,11 @@ _DOMAIN_STOP = frozenset(
     """.split()  # noqa: SIM905
 )
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | _DOMAIN_STOP
+
+# What :class:`TermCounts` counts: a text, or a ``(language, text)`` pair for an analyser
+# that reads the language.
+TermDoc = str | tuple[str, str]
+Analyzer = Callable[[str], list[str]] | Callable[[tuple[str, str]], list[str]]
 
 
 @lru_cache(maxsize=200_000)
@@ -57,12 +62,14 @@ class TermCounts:
             language-aware one takes ``(language, text)`` pairs.
     """
 
-    def __init__(self, min_df: int = 1, max_df: float = 1.0, analyzer=None) -> None:
+    def __init__(
+        self, min_df: int = 1, max_df: float = 1.0, analyzer: Analyzer | None = None
+    ) -> None:
         self.min_df = min_df
         self.max_df = max_df
         self.analyzer = analyzer
 
-    def fit(self, texts: Sequence[str]) -> TermCounts:
+    def fit(self, texts: Sequence[TermDoc]) -> TermCounts:
         """Learn the vocabulary on ``texts`` and keep their counts in ``counts_``."""
         self.vectorizer_ = CountVectorizer(
             analyzer=self.analyzer or tokenize,
@@ -74,7 +81,7 @@ class TermCounts:
         self.terms_ = self.vectorizer_.get_feature_names_out()
         return self
 
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+    def transform(self, texts: Sequence[TermDoc]) -> sp.csr_matrix:
         """Return term counts of ``texts`` over the learned vocabulary."""
         return self.vectorizer_.transform(texts).tocsr()
 

@@ -302,7 +302,7 @@ class Matcher(AreaIndex, MultilingualIndex):
                 ml.pair_key(lang, self.company_languages_[i])
                 for lang in self.challenge_languages_[idx].tolist()
             ],
-            dtype=object,
+            dtype=np.object_,
         )
         multi = None
         if self.multilingual_ is not None:

@@ -211,6 +211,7 @@ __all__ = [
     "candidate_weights",
     "grouped_standardise",
     "languages",
+    "pair_key",
     "pairing_blend",
     "pairing_weights",
     "pairings",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from matching import scoring
 from matching.documents import challenge_text, company_text, mean_vectors
 from matching.encoders import BaseEncoder
+from matching.fitted import MatcherState
 
 
-class MultilingualIndex:
+class MultilingualIndex(MatcherState):
     """Vectors of the multilingual encoder; mixed into :class:`matching.Matcher`."""
 
     def multilingual_encoders(self) -> tuple[BaseEncoder, BaseEncoder] | None:
@@ -23,7 +24,7 @@ class MultilingualIndex:
 
     def _fit_multilingual(self, stats: dict) -> None:
         """Encode both sides with the multilingual encoder (first passages only)."""
-        self.multilingual_: dict | None = None
+        self.multilingual_ = None
         encoders = self.multilingual_encoders()
         if encoders is None:
             return

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 _TOKEN = re.compile(r"[a-zæøå][a-zæøå0-9]+")
 
@@ -67,8 +68,8 @@ MIN_COMPOUND = 8
 
 
 @lru_cache(maxsize=1)
-def _stemmer():
-    import snowballstemmer
+def _stemmer() -> Any:
+    import snowballstemmer  # type: ignore[import-untyped]  # the package ships no types
 
     return snowballstemmer.stemmer("norwegian")
 
