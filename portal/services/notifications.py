@@ -8,7 +8,6 @@ reader may no longer see the challenge, neither its title nor its link are shown
 import re
 from dataclasses import dataclass
 from datetime import datetime
-
 from typing import cast
 
 from sqlalchemy import func, select, update
