@@ -19,7 +19,7 @@ from portal.api import bp
 from portal.db import db
 from portal.extensions import csrf
 from portal.models import User
-from portal.services.schemas import first_error
+from portal.services.schemas.base import first_error
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # No resource of this API nests deeper than a few levels.

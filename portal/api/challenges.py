@@ -29,7 +29,8 @@ from portal.services.challenges import (
     update_challenge,
 )
 from portal.services.matching.teams import suggest_teams
-from portal.services.schemas import (
+from portal.services.schemas.challenge import rule_problem
+from portal.services.schemas.components import (
     ChallengeCreateSchema,
     ChallengeListQuery,
     ChallengePageSchema,
@@ -39,7 +40,6 @@ from portal.services.schemas import (
     MatchListSchema,
     MatchQuery,
 )
-from portal.services.schemas.challenge import rule_problem
 
 _CHALLENGE = ChallengeSchema()
 _PAGE = ChallengePageSchema()

@@ -7,7 +7,7 @@ from portal.api.auth import api_abort, require_user
 from portal.api.openapi import AUTH_REQUIRED, operation, returns
 from portal.db import db
 from portal.services.companies import CompanyNotFoundError, profile_for
-from portal.services.schemas import CompanyPath, CompanySchema
+from portal.services.schemas.components import CompanyPath, CompanySchema
 
 _COMPANY = CompanySchema()
 

@@ -10,7 +10,7 @@ from portal.api.openapi import AUTH_REQUIRED, operation, returns
 from portal.db import db
 from portal.services import conversations as talks
 from portal.services import mail
-from portal.services.schemas import (
+from portal.services.schemas.components import (
     ConversationCreateSchema,
     ConversationListSchema,
     ConversationPath,

@@ -15,7 +15,7 @@ from portal.api.openapi import AUTH_REQUIRED, operation, returns
 from portal.db import db
 from portal.downloads import attachment
 from portal.services import events as service
-from portal.services.schemas import (
+from portal.services.schemas.components import (
     CalendarQuery,
     EventListSchema,
     EventPath,

@@ -13,7 +13,7 @@ from portal.models import Company, User
 from portal.models.enums import Role
 from portal.services import matching
 from portal.services.profiles import DuplicateOrgNumberError, ProfileData, save_profile
-from portal.services.schemas import (
+from portal.services.schemas.components import (
     CompanySchema,
     CompanyUpdateSchema,
     MatchListSchema,

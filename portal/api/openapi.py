@@ -9,7 +9,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema, fields
 
 from portal.api import bp
-from portal.services.schemas import COMPONENTS, ErrorSchema
+from portal.services.schemas.components import COMPONENTS, ErrorSchema
 
 JSON = "application/json"
 

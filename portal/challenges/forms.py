@@ -23,7 +23,6 @@ from portal.models.enums import (
     label,
 )
 from portal.services.challenges import ChallengeData, ChallengeFilters
-from portal.services.interests import PITCH_MAX_LENGTH, PITCH_MIN_LENGTH
 from portal.services.schemas.challenge import (
     CONTEXT_MAX_LENGTH,
     EFFECT_MAX_LENGTH,
@@ -32,6 +31,7 @@ from portal.services.schemas.challenge import (
     SEARCH_MAX_LENGTH,
     TITLE_MAX_LENGTH,
 )
+from portal.services.schemas.interest import PITCH_MAX_LENGTH, PITCH_MIN_LENGTH
 
 
 def options(pairs) -> list[SelectChoice]:

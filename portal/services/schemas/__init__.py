@@ -1,90 +1,9 @@
 """One schema per resource (marshmallow): each field's rules stated once.
 
 The JSON API loads its input and dumps its output with these schemas, the OpenAPI document is
-generated from them (``portal.api.openapi``), and the web forms take their limits and choices
-from the constants beside them.
+generated from them (``portal.api.openapi``, from :mod:`.components`), and the web forms and the
+services take their limits and choices from the constants beside them. Each resource is a module
+(``challenge``, ``company``, ``event``, ``conversation``, ``matches``, ``interest``,
+``feedback``); this package imports none of them, so a service can read its limits from one
+without importing the others.
 """
-
-from marshmallow import Schema, fields, validate
-
-from portal.services.schemas.base import first_error
-from portal.services.schemas.challenge import (
-    ChallengeCreateSchema,
-    ChallengeListQuery,
-    ChallengePageSchema,
-    ChallengePath,
-    ChallengeSchema,
-    ChallengeUpdateSchema,
-)
-from portal.services.schemas.company import CompanySchema, CompanyUpdateSchema
-from portal.services.schemas.conversation import (
-    ConversationCreateSchema,
-    ConversationListSchema,
-    ConversationPath,
-    ConversationSchema,
-    MessageCreateSchema,
-    MessageSchema,
-)
-from portal.services.schemas.event import (
-    CalendarQuery,
-    EventListSchema,
-    EventPath,
-    EventSchema,
-    ExportQuery,
-)
-from portal.services.schemas.matches import (
-    MatchItemSchema,
-    MatchListSchema,
-    MatchQuery,
-    RecommendationQuery,
-    TeamSchema,
-)
-
-
-class ErrorBodySchema(Schema):
-    code = fields.Integer(required=True)
-    message = fields.String(required=True)
-    field = fields.String()
-    id = fields.String()
-
-
-class ErrorSchema(Schema):
-    """Every error: ``{"error": {"code", "message"[, "field"]}}``."""
-
-    error = fields.Nested(ErrorBodySchema, required=True)
-
-
-class CompanyPath(Schema):
-    company_id = fields.Integer(required=True, validate=validate.Range(min=1))
-
-
-# The OpenAPI components, by name.
-COMPONENTS: dict[str, type[Schema]] = {
-    "Error": ErrorSchema,
-    "Challenge": ChallengeSchema,
-    "ChallengeCreate": ChallengeCreateSchema,
-    "ChallengeUpdate": ChallengeUpdateSchema,
-    "ChallengePage": ChallengePageSchema,
-    "MatchItem": MatchItemSchema,
-    "Team": TeamSchema,
-    "MatchList": MatchListSchema,
-    "Company": CompanySchema,
-    "CompanyUpdate": CompanyUpdateSchema,
-    "Event": EventSchema,
-    "EventList": EventListSchema,
-    "Message": MessageSchema,
-    "Conversation": ConversationSchema,
-    "ConversationList": ConversationListSchema,
-    "ConversationCreate": ConversationCreateSchema,
-    "MessageCreate": MessageCreateSchema,
-}
-
-__all__ = [
-    "COMPONENTS", "CalendarQuery", "ChallengeCreateSchema", "ChallengeListQuery",
-    "ChallengePageSchema", "ChallengePath", "ChallengeSchema", "ChallengeUpdateSchema",
-    "CompanyPath", "CompanySchema", "CompanyUpdateSchema", "ConversationCreateSchema",
-    "ConversationListSchema", "ConversationPath", "ConversationSchema", "ErrorSchema",
-    "EventListSchema", "EventPath", "EventSchema", "ExportQuery", "MatchItemSchema",
-    "MatchListSchema", "MatchQuery", "MessageCreateSchema", "MessageSchema",
-    "RecommendationQuery", "TeamSchema", "first_error",
-]
