@@ -106,6 +106,8 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             responses={200: returns("The profile", CompanySchema)}, errors=(401, 403, 404)),
         "put": operation(
             "Update (or create) the caller's company profile (SME users)", ["me"],
+            description="Fields left out keep their values. clearance_verified is not "
+                        "writable (422).",
             security=AUTH_REQUIRED, body=CompanyUpdateSchema,
             responses={200: returns("The updated profile", CompanySchema),
                        201: returns("The profile was created", CompanySchema)},

@@ -9,9 +9,16 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 from portal.services.validation import TRL_MAX, TRL_MIN
+
+
+class Output(Schema):
+    """Output (and parameters): the document does not forbid fields a later version adds."""
+
+    class Meta:
+        unknown = EXCLUDE
 
 
 class Strict(Schema):

@@ -4,12 +4,12 @@ from collections.abc import Collection
 from datetime import date
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, fields, pre_dump, validate
+from marshmallow import EXCLUDE, fields, pre_dump, validate
 
 from portal.models import Challenge
 from portal.models.enums import COUNTIES, ChallengeStatus, ContractModel, Visibility
 from portal.services.challenges import ChallengeData
-from portal.services.schemas.base import IsoDate, Strict, Text, choice, slugs, trl
+from portal.services.schemas.base import IsoDate, Output, Strict, Text, choice, slugs, trl
 
 TITLE_MAX_LENGTH = 200
 PROBLEM_MIN_LENGTH = 30
@@ -22,7 +22,7 @@ MAX_PAGE_SIZE = 100
 STATUSES_ON_CREATE = (ChallengeStatus.DRAFT, ChallengeStatus.OPEN)
 
 
-class ChallengeSchema(Schema):
+class ChallengeSchema(Output):
     """A challenge as the API returns it (the model's field names)."""
 
     id = fields.Integer(required=True)
@@ -73,9 +73,6 @@ class ChallengeCreateSchema(Strict):
 class ChallengeUpdateSchema(ChallengeCreateSchema):
     """An edit: the same rules; fields left out keep their values."""
 
-    class Meta:
-        description = "Fields left out keep their values."
-
     title = Text(blank=False, max_length=TITLE_MAX_LENGTH)
     problem = Text(blank=False, min_length=PROBLEM_MIN_LENGTH, max_length=PROBLEM_MAX_LENGTH)
     effect = Text(blank=False, max_length=EFFECT_MAX_LENGTH)
@@ -107,7 +104,7 @@ def rule_problem(data: ChallengeData, original: Challenge | None, *,
     return None
 
 
-class ChallengePageSchema(Schema):
+class ChallengePageSchema(Output):
     items = fields.List(fields.Nested(ChallengeSchema), required=True)
     total = fields.Integer(required=True, validate=validate.Range(min=0), metadata={
         "description": "Challenges the caller may see that match the filters."})
@@ -116,7 +113,7 @@ class ChallengePageSchema(Schema):
     pages = fields.Integer(required=True, validate=validate.Range(min=1))
 
 
-class Query(Schema):
+class Query(Output):
     """Query parameters: other parameters are ignored; empty ones count as left out."""
 
     class Meta:
@@ -132,5 +129,5 @@ class ChallengeListQuery(Query):
     q = fields.String(metadata={"description": "Words in the title, problem, context or effect."})
 
 
-class ChallengePath(Schema):
+class ChallengePath(Output):
     challenge_id = fields.Integer(required=True, validate=validate.Range(min=1))

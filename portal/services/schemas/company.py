@@ -3,12 +3,12 @@ document. ``clearance_verified`` is never writable: only administrators vet."""
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, post_load, pre_dump, validates
+from marshmallow import ValidationError, fields, post_load, pre_dump, validates
 
 from portal.models import Company
 from portal.models.enums import COUNTIES, Clearance, ProfileKind, SizeBand
 from portal.services.accounts import check_email
-from portal.services.schemas.base import Flag, Strict, Text, choice, slugs, trl
+from portal.services.schemas.base import Flag, Output, Strict, Text, choice, slugs, trl
 from portal.services.validation import validate_country, validate_org_number, validate_website
 
 NAME_MAX_LENGTH = 200
@@ -22,7 +22,7 @@ CONTACT_PHONE_MAX_LENGTH = 40
 DESCRIPTION_MAX_LENGTH = 20000
 
 
-class CompanySchema(Schema):
+class CompanySchema(Output):
     """A profile as the API returns it (its contact data included)."""
 
     id = fields.Integer(required=True)
@@ -58,10 +58,6 @@ class CompanySchema(Schema):
 
 class CompanyUpdateSchema(Strict):
     """A profile's writable fields; on an edit, fields left out keep their values."""
-
-    class Meta:
-        description = ("Fields left out keep their values. clearance_verified is not writable "
-                       "(422).")
 
     name = Text(blank=False, max_length=NAME_MAX_LENGTH)
     kind = choice(ProfileKind)

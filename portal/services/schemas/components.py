@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from portal.services.schemas.base import Output
 from portal.services.schemas.challenge import (
     ChallengeCreateSchema,
     ChallengeListQuery,
@@ -35,20 +36,20 @@ from portal.services.schemas.matches import (
 )
 
 
-class ErrorBodySchema(Schema):
+class ErrorBodySchema(Output):
     code = fields.Integer(required=True)
     message = fields.String(required=True)
     field = fields.String()
     id = fields.String()
 
 
-class ErrorSchema(Schema):
+class ErrorSchema(Output):
     """Every error: ``{"error": {"code", "message"[, "field"]}}``."""
 
     error = fields.Nested(ErrorBodySchema, required=True)
 
 
-class CompanyPath(Schema):
+class CompanyPath(Output):
     company_id = fields.Integer(required=True, validate=validate.Range(min=1))
 
 

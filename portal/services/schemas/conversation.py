@@ -2,23 +2,23 @@
 
 from typing import Any
 
-from marshmallow import Schema, fields, pre_dump, validate
+from marshmallow import fields, pre_dump, validate
 
 from portal.models import Message
 from portal.models.conversation import MESSAGE_MAX_LENGTH
 from portal.services.conversations import COMPANY, STAFF, Thread
-from portal.services.schemas.base import Strict, WholeNumber, choice
+from portal.services.schemas.base import Output, Strict, WholeNumber, choice
 from portal.services.schemas.matches import CompanyRefSchema
 
 _ID = validate.Range(min=1, max=2**31 - 1)
 
 
-class AuthorSchema(Schema):
+class AuthorSchema(Output):
     side = choice([STAFF, COMPANY], required=True)
     name = fields.String(required=True, allow_none=True)
 
 
-class MessageSchema(Schema):
+class MessageSchema(Output):
     id = fields.Integer(required=True)
     author = fields.Nested(AuthorSchema, required=True)
     body = fields.String(required=True)
@@ -35,13 +35,13 @@ class MessageSchema(Schema):
                 "sent_at": message.created_at.isoformat() + "Z"}
 
 
-class TopicSchema(Schema):
+class TopicSchema(Output):
     id = fields.Integer(required=True, allow_none=True)
     title = fields.String(required=True)
     unit = fields.String(allow_none=True)
 
 
-class ConversationSchema(Schema):
+class ConversationSchema(Output):
     """One conversation as the caller may see it (hidden topic: no title, no messages)."""
 
     id = fields.Integer(required=True)
@@ -72,7 +72,7 @@ class ConversationSchema(Schema):
                 "last_message_at": conversation.last_message_at.isoformat() + "Z"}
 
 
-class ConversationListSchema(Schema):
+class ConversationListSchema(Output):
     items = fields.List(fields.Nested(ConversationSchema), required=True)
 
 
@@ -94,5 +94,5 @@ class ConversationCreateSchema(Strict):
     body = _body(required=True)
 
 
-class ConversationPath(Schema):
+class ConversationPath(Output):
     conversation_id = fields.Integer(required=True, validate=validate.Range(min=1))

@@ -3,16 +3,16 @@ events are created and edited on the organiser's pages)."""
 
 from typing import Any
 
-from marshmallow import Schema, fields
+from marshmallow import fields
 
 from portal.models.enums import EventStatus
-from portal.services.schemas.base import choice
+from portal.services.schemas.base import Output, choice
 from portal.services.schemas.challenge import Query
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
-class EventSchema(Schema):
+class EventSchema(Output):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     description = fields.String()
@@ -28,11 +28,11 @@ class EventSchema(Schema):
     challenges = fields.Integer(metadata={"description": "Attached challenges"})
 
 
-class EventListSchema(Schema):
+class EventListSchema(Output):
     items = fields.List(fields.Nested(EventSchema), required=True)
 
 
-class EventPath(Schema):
+class EventPath(Output):
     event_id = fields.Integer(required=True)
 
 

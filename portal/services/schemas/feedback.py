@@ -4,14 +4,13 @@ Pages only (no API yet): the feedback form and the feedback service read these l
 choices; ``FeedbackSchema`` states them for a future API.
 """
 
-from marshmallow import Schema
 
-from portal.services.schemas.base import Text, choice
+from portal.services.schemas.base import Strict, Text, choice
 
 VERDICTS = ("relevant", "not_relevant")
 COMMENT_MAX_LENGTH = 1000
 
 
-class FeedbackSchema(Schema):
+class FeedbackSchema(Strict):
     verdict = choice(VERDICTS, required=True)
     comment = Text(allow_none=True, max_length=COMMENT_MAX_LENGTH)

@@ -2,12 +2,12 @@
 
 from typing import Any
 
-from marshmallow import Schema, fields, pre_dump, validate
+from marshmallow import fields, pre_dump, validate
 
 from portal.models.enums import COUNTIES
 from portal.services.matching.ranking import MatchItem
 from portal.services.matching.teams import Team
-from portal.services.schemas.base import choice
+from portal.services.schemas.base import Output, choice
 from portal.services.schemas.challenge import Query
 from portal.services.validation import TRL_MAX, TRL_MIN
 
@@ -15,22 +15,22 @@ MAX_TOP_K = 100
 _UNIT = validate.Range(min=0, max=1)
 
 
-class CompanyRefSchema(Schema):
+class CompanyRefSchema(Output):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
 
 
-class ChallengeRefSchema(Schema):
+class ChallengeRefSchema(Output):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
 
 
-class PassagesSchema(Schema):
+class PassagesSchema(Output):
     challenge = fields.String(required=True)
     company = fields.String(required=True)
 
 
-class MatchItemSchema(Schema):
+class MatchItemSchema(Output):
     """One ranked match: the other side's id and name or title, the score and its explanation."""
 
     company = fields.Nested(CompanyRefSchema)
@@ -70,13 +70,13 @@ class MatchItemSchema(Schema):
         return out
 
 
-class TeamMemberSchema(Schema):
+class TeamMemberSchema(Output):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     covers = fields.List(fields.String(), required=True)
 
 
-class TeamSchema(Schema):
+class TeamSchema(Output):
     members = fields.List(fields.Nested(TeamMemberSchema), required=True)
     covered = fields.List(fields.String(), required=True)
     missing = fields.List(fields.String(), required=True)
@@ -97,7 +97,7 @@ class TeamSchema(Schema):
         }
 
 
-class MatchListSchema(Schema):
+class MatchListSchema(Output):
     items = fields.List(fields.Nested(MatchItemSchema), required=True)
     model = fields.String(required=True, metadata={"description": "Encoder model id."})
     weights_version = fields.String(required=True,
