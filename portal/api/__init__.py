@@ -1,7 +1,8 @@
 """JSON API under /api/v1/, documented at /api/v1/openapi.json.
 
-Authentication and CSRF live in :mod:`portal.api.auth`; each route module exports ``PATHS``
-(and optionally ``SCHEMAS``) for the OpenAPI document.
+Authentication and CSRF live in :mod:`portal.api.auth`; each route module lists its
+``OPERATIONS`` for the OpenAPI document, which :mod:`portal.api.openapi` generates from the
+resource schemas (:mod:`portal.services.schemas`).
 """
 
 from flask import Blueprint

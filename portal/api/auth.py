@@ -6,17 +6,20 @@ forged cross-site; cookie-authenticated unsafe calls are checked here instead (`
 """
 
 import re
+from collections.abc import Mapping
 from functools import wraps
 from typing import Any, NoReturn
 
 from flask import current_app, g, jsonify, request
 from flask_login import current_user
+from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import abort
 
 from portal.api import bp
 from portal.db import db
 from portal.extensions import csrf
 from portal.models import User
+from portal.services.schemas.base import first_error
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # No resource of this API nests deeper than a few levels.
@@ -153,104 +156,16 @@ def _json_problem(value: Any) -> str | None:
     return None
 
 
-def reject_unknown(data: dict[str, Any], allowed: frozenset[str] | set[str]) -> None:
-    """422 naming the first field that is unknown or not writable."""
-    unknown = sorted(set(data) - set(allowed))
-    if unknown:
-        api_abort(422, f"Unknown or read-only field(s): {', '.join(unknown)}.", field=unknown[0])
-
-
-def json_string(value: Any, name: str, max_length: int, *, required: bool = False) -> str:
-    """One JSON string field, stripped (422 naming it when not a string, empty or too long)."""
-    if not isinstance(value, str):
-        api_abort(422, f"{name} must be a string.", field=name)
-    value = value.strip()
-    if required and not value:
-        api_abort(422, f"{name} must not be empty.", field=name)
-    if len(value) > max_length:
-        api_abort(422, f"{name} must be at most {max_length} characters.", field=name)
-    return value
-
-
-def json_choice(data: dict[str, Any], name: str, allowed, *, nullable: bool) -> str | None:
-    """``data[name]`` when it is one of ``allowed`` (or null when ``nullable``); 422 otherwise."""
-    value = data[name]
-    if value is None and nullable:
-        return None
-    values = [str(v) for v in allowed]
-    if not isinstance(value, str) or value not in values:
-        api_abort(422, f"{name} must be one of: {', '.join(values)}"
-                       f"{' (or null)' if nullable else ''}.", field=name)
-    return value
-
-
-def query_int(name: str, default: int, low: int, high: int) -> int:
-    """An integer query parameter within [low, high] (422 naming it otherwise)."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
+def load(schema: Schema, data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """``data`` loaded with a resource schema (422 naming the first offending field)."""
     try:
-        value = int(raw)
-    except ValueError:
-        api_abort(422, f"{name} must be a whole number.", field=name)
-    if not low <= value <= high:
-        api_abort(422, f"{name} must be between {low} and {high}.", field=name)
-    return value
+        loaded: dict[str, Any] = schema.load(data, partial=partial)
+    except ValidationError as error:
+        field, message = first_error(schema, error.messages_dict)
+        api_abort(422, message, field=field or None)
+    return loaded
 
 
-def query_bool(name: str) -> bool:
-    """A boolean query parameter: true/false/1/0 (422 otherwise)."""
-    raw = (request.args.get(name) or "").strip().lower()
-    if raw in ("", "0", "false", "no"):
-        return False
-    if raw in ("1", "true", "yes"):
-        return True
-    api_abort(422, f"{name} must be true or false.", field=name)
-
-
-# --------------------------------------------------------------------------- OpenAPI pieces
-ERROR_SCHEMA = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {
-                "code": {"type": "integer"},
-                "message": {"type": "string"},
-                "field": {"type": "string"},
-                "id": {"type": "string"},
-            },
-        }
-    },
-}
-
-ERROR_DESCRIPTIONS = {
-    400: "Malformed request: not JSON, not an object, or a missing/invalid CSRF token on a "
-         "cookie-authenticated call.",
-    401: "Not authenticated, or the token is invalid or revoked.",
-    403: "Authenticated, but the role or approval state does not allow this.",
-    404: "No such resource, or the caller may not see it.",
-    409: "Conflicts with existing data.",
-    422: "Unknown fields or invalid values; `field` names the first offending field.",
-    429: "Rate limit reached (per token and per address); `Retry-After` says how many seconds "
-         "to wait.",
-}
-
-
-def error_responses(*codes: int) -> dict[str, Any]:
-    """OpenAPI ``responses`` entries for the given error status codes, and 429 (every API
-    route is rate-limited)."""
-    codes = (*codes, 429) if 429 not in codes else codes
-    return {
-        str(code): {
-            "description": ERROR_DESCRIPTIONS[code],
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-        }
-        for code in codes
-    }
-
-
-AUTH_OPTIONAL = [{}, {"bearerAuth": []}, {"cookieAuth": []}]
-AUTH_REQUIRED = [{"bearerAuth": []}, {"cookieAuth": []}]
+def load_query(schema: Schema) -> dict[str, Any]:
+    """The query parameters loaded with ``schema`` (empty ones count as left out)."""
+    return load(schema, {key: value for key, value in request.args.items() if value != ""})

@@ -1,26 +1,24 @@
 """API routes: challenges (list, read, create, edit) and their ranked matches."""
 
-from datetime import date
 from typing import Any
 
-from flask import request, url_for
+from flask import url_for
+from marshmallow import fields
 from sqlalchemy import select
 
 from portal.api import bp
 from portal.api.auth import (
     api_abort,
     json_body,
-    json_choice,
-    json_string,
+    load,
+    load_query,
     optional_user,
-    query_bool,
-    query_int,
-    reject_unknown,
     require_user,
 )
+from portal.api.openapi import AUTH_OPTIONAL, AUTH_REQUIRED, operation, returns
 from portal.db import db
 from portal.models import Area, Challenge
-from portal.models.enums import COUNTIES, ChallengeStatus, ContractModel, Role, Visibility
+from portal.models.enums import ChallengeStatus, Role, Visibility
 from portal.services import matching
 from portal.services.access import can_edit_challenge, can_see_challenge, can_see_matches
 from portal.services.challenges import (
@@ -31,153 +29,61 @@ from portal.services.challenges import (
     update_challenge,
 )
 from portal.services.matching.teams import suggest_teams
+from portal.services.schemas.challenge import rule_problem
+from portal.services.schemas.components import (
+    ChallengeCreateSchema,
+    ChallengeListQuery,
+    ChallengePageSchema,
+    ChallengePath,
+    ChallengeSchema,
+    ChallengeUpdateSchema,
+    MatchListSchema,
+    MatchQuery,
+)
 
-WRITABLE = frozenset({
-    "title", "problem", "context", "effect", "areas", "trl_min", "trl_max", "deadline",
-    "contract_model", "county", "visibility", "status",
-})
-REQUIRED_ON_CREATE = ("title", "problem", "visibility")
-LIMITS = {"title": 200, "problem": 10000, "context": 5000, "effect": 5000}
-MAX_PAGE_SIZE = 100
-MAX_TOP_K = 100
-
-
-# --------------------------------------------------------------------------- JSON shapes
-def challenge_json(challenge: Challenge) -> dict[str, Any]:
-    """A challenge as the API returns it (the model's field names)."""
-    return {
-        "id": challenge.id,
-        "title": challenge.title,
-        "problem": challenge.problem,
-        "context": challenge.context or "",
-        "effect": challenge.effect or "",
-        "areas": [a.slug for a in challenge.areas],
-        "trl_min": challenge.trl_min,
-        "trl_max": challenge.trl_max,
-        "deadline": challenge.deadline.isoformat() if challenge.deadline else None,
-        "contract_model": challenge.contract_model,
-        "county": challenge.county,
-        "visibility": challenge.visibility,
-        "status": challenge.status,
-        "unit": challenge.unit,
-    }
+_CHALLENGE = ChallengeSchema()
+_PAGE = ChallengePageSchema()
+_MATCHES = MatchListSchema()
 
 
-def match_item_json(item: matching.MatchItem) -> dict[str, Any]:
-    """One ranked match: the other side's id and name/title, the score and its explanation."""
-    out: dict[str, Any] = {}
-    if item.company is not None:
-        out["company"] = {"id": item.company.id, "name": item.company.name}
-    if item.challenge is not None:
-        out["challenge"] = {"id": item.challenge.id, "title": item.challenge.title}
-    out.update({
-        "rank": item.rank,
-        "score": round(float(item.score), 6),
-        "components": {k: round(float(v), 6) for k, v in item.components.items()},
-        "shared_areas": [a.slug for a in item.shared_areas],
-        "areas_inferred": list(item.areas_inferred),
-        "top_terms": list(item.top_terms),
-        "best_passages": {
-            "challenge": str(item.best_passages.get("challenge", "")),
-            "company": str(item.best_passages.get("company", "")),
-        },
-        "notes": list(item.notes),
-    })
-    return out
-
-
-# --------------------------------------------------------------------------- validation
-def _text(data: dict, name: str, *, required: bool = False) -> str | None:
-    if name not in data:
-        return None
-    value = data[name]
-    if value is None and not required:
-        return ""
-    return json_string(value, name, LIMITS[name], required=required)
-
-
-def _trl(data: dict, name: str) -> int | None:
-    value = data[name]
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 9:
-        api_abort(422, f"{name} must be a whole number from 1 to 9, or null.", field=name)
-    return value
-
-
-def _deadline(data: dict) -> date | None:
-    value = data["deadline"]
-    if value is None:
-        return None
-    try:
-        if not isinstance(value, str):
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        api_abort(422, "deadline must be an ISO date (YYYY-MM-DD) or null.", field="deadline")
-
-
-def _area_ids(data: dict) -> list[int]:
-    value = data["areas"]
-    if value is None:
+def area_ids(slugs: list[str] | None) -> list[int]:
+    """The ids of the areas named by ``slugs`` (422 naming the unknown ones)."""
+    if not slugs:
         return []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        api_abort(422, "areas must be a list of area slugs.", field="areas")
-    rows = {a.slug: a.id for a in db.session.scalars(select(Area).where(Area.slug.in_(value)))}
-    unknown = [v for v in value if v not in rows]
+    rows = {a.slug: a.id for a in db.session.scalars(select(Area).where(Area.slug.in_(slugs)))}
+    unknown = [v for v in slugs if v not in rows]
     if unknown:
         api_abort(422, f"areas: unknown area slug(s): {', '.join(unknown)}.", field="areas")
-    return [rows[v] for v in dict.fromkeys(value)]
+    return [rows[v] for v in dict.fromkeys(slugs)]
 
 
-def challenge_data(data: dict, current: Challenge | None = None) -> ChallengeData:
-    """Validate a create (``current`` None) or edit payload into :class:`ChallengeData`.
+def challenge_data(data: dict[str, Any], current: Challenge | None = None) -> ChallengeData:
+    """Load a create (``current`` None) or edit payload into :class:`ChallengeData`.
 
     Fields left out keep their current values (edits) or defaults (creation).
     """
-    reject_unknown(data, WRITABLE)
     if current is None:
-        missing = [name for name in REQUIRED_ON_CREATE if name not in data]
-        if missing:
-            api_abort(422, f"{missing[0]} is required.", field=missing[0])
-    merged = ChallengeData(
-        title=current.title if current else "",
-        problem=current.problem if current else "",
-        context=current.context if current else "",
-        effect=current.effect if current else "",
-        area_ids=[a.id for a in current.areas] if current else [],
-        trl_min=current.trl_min if current else None,
-        trl_max=current.trl_max if current else None,
-        deadline=current.deadline if current else None,
-        contract_model=current.contract_model if current else None,
-        county=current.county if current else None,
-        status=current.status if current else ChallengeStatus.DRAFT,
-        visibility=current.visibility if current else Visibility.REGISTERED,
-    )
-    for name in ("title", "problem"):
-        if name in data:
-            setattr(merged, name, _text(data, name, required=True))
-    for name in ("context", "effect"):
-        if name in data:
-            setattr(merged, name, _text(data, name))
-    for name in ("trl_min", "trl_max"):
-        if name in data:
-            setattr(merged, name, _trl(data, name))
-    if merged.trl_min is not None and merged.trl_max is not None and \
-            merged.trl_min > merged.trl_max:
-        api_abort(422, "trl_min must not be greater than trl_max.", field="trl_min")
-    if "deadline" in data:
-        merged.deadline = _deadline(data)
-    if "contract_model" in data:
-        merged.contract_model = json_choice(data, "contract_model", ContractModel, nullable=True)
-    if "county" in data:
-        merged.county = json_choice(data, "county", COUNTIES, nullable=True)
-    if "visibility" in data:
-        merged.visibility = json_choice(data, "visibility", Visibility, nullable=False)
-    if "status" in data:
-        merged.status = json_choice(data, "status", ChallengeStatus, nullable=False)
-    if "areas" in data:
-        merged.area_ids = _area_ids(data)
+        loaded = load(ChallengeCreateSchema(), data)
+        merged = ChallengeData(title="", problem="", status=ChallengeStatus.DRAFT,
+                               visibility=Visibility.REGISTERED)
+    else:
+        loaded = load(ChallengeUpdateSchema(), data, partial=True)
+        merged = ChallengeData(
+            title=current.title, problem=current.problem, context=current.context,
+            effect=current.effect, area_ids=[a.id for a in current.areas],
+            trl_min=current.trl_min, trl_max=current.trl_max, deadline=current.deadline,
+            contract_model=current.contract_model, county=current.county,
+            status=current.status, visibility=current.visibility)
+    for name, value in loaded.items():
+        if name == "areas":
+            merged.area_ids = area_ids(value)
+        elif name in ("context", "effect"):
+            setattr(merged, name, value or "")
+        else:
+            setattr(merged, name, value)
+    problem = rule_problem(merged, current, changed=loaded.keys())
+    if problem:
+        api_abort(422, problem[1], field=problem[0])
     return merged
 
 
@@ -191,31 +97,18 @@ def _visible_challenge(challenge_id: int) -> Challenge:
 # --------------------------------------------------------------------------- routes
 @bp.get("/challenges")
 def list_challenges():
-    status = request.args.get("status") or "all"
-    if status not in ("all", *[s.value for s in ChallengeStatus]):
-        api_abort(422, "status must be all, draft, open, closed or awarded.", field="status")
-    area = request.args.get("area") or None
-    county = request.args.get("county") or None
-    if county is not None and county not in COUNTIES:
-        api_abort(422, "county must be a Norwegian county.", field="county")
-    page = query_int("page", 1, 1, 100000)
-    per_page = query_int("per_page", 20, 1, MAX_PAGE_SIZE)
-    filters = ChallengeFilters(area=area, county=county, q=request.args.get("q") or None,
-                               status=status)
-    result = search_challenges(db.session, optional_user(), filters, page=page,
-                               per_page=per_page)
-    return {
-        "items": [challenge_json(c) for c in result.items],
-        "total": result.total,
-        "page": result.page,
-        "per_page": result.per_page,
-        "pages": result.pages,
-    }
+    query = load_query(ChallengeListQuery())
+    filters = ChallengeFilters(area=query.get("area"), county=query.get("county"),
+                               q=query.get("q"), status=query["status"])
+    result = search_challenges(db.session, optional_user(), filters, page=query["page"],
+                               per_page=query["per_page"])
+    return _PAGE.dump({"items": result.items, "total": result.total, "page": result.page,
+                       "per_page": result.per_page, "pages": result.pages})
 
 
 @bp.get("/challenges/<int:challenge_id>")
 def get_challenge(challenge_id: int):
-    return challenge_json(_visible_challenge(challenge_id))
+    return _CHALLENGE.dump(_visible_challenge(challenge_id))
 
 
 @bp.post("/challenges")
@@ -234,7 +127,7 @@ def create():
         api_abort(422, f"status: {exc}", field="status")
     db.session.commit()
     location = url_for("api.get_challenge", challenge_id=challenge.id)
-    return challenge_json(challenge), 201, {"Location": location}
+    return _CHALLENGE.dump(challenge), 201, {"Location": location}
 
 
 @bp.put("/challenges/<int:challenge_id>")
@@ -250,19 +143,7 @@ def update(challenge_id: int):
         db.session.rollback()
         api_abort(422, str(exc))
     db.session.commit()
-    return challenge_json(challenge)
-
-
-def _team_json(team) -> dict[str, Any]:
-    return {
-        "members": [{"id": m.company.id, "name": m.company.name,
-                     "covers": [a.slug for a in m.covers]} for m in team.members],
-        "covered": [a.slug for a in team.covered],
-        "missing": [a.slug for a in team.missing],
-        "coverage": round(team.coverage, 6),
-        "mean_score": round(team.mean_score, 6),
-        "why": team.why,
-    }
+    return _CHALLENGE.dump(challenge)
 
 
 @bp.get("/challenges/<int:challenge_id>/matches")
@@ -271,20 +152,50 @@ def challenge_matches(challenge_id: int):
     challenge = _visible_challenge(challenge_id)
     if not can_see_matches(user, challenge):
         api_abort(403, "Only the owning unit, organisers and administrators see matches.")
-    county = request.args.get("county") or None
-    if county is not None and county not in COUNTIES:
-        api_abort(422, "county must be a Norwegian county.", field="county")
-    min_trl = query_int("min_trl", 0, 1, 9) if request.args.get("min_trl") else None
-    top_k = query_int("top_k", 20, 1, MAX_TOP_K)
+    query = load_query(MatchQuery())
     matches = matching.rank_companies(
-        db.session, user, challenge, top_k=top_k, county=county, min_trl=min_trl,
-        vetted_only=query_bool("vetted_only"),
+        db.session, user, challenge, top_k=query["top_k"], county=query.get("county"),
+        min_trl=query.get("min_trl"), vetted_only=query["vetted_only"],
     )
     teams = suggest_teams(db.session, user, challenge, matches=matches)
-    return {
-        "items": [match_item_json(item) for item in matches.items],
-        "model": matches.model_id,
-        "weights_version": matches.weights_version,
-        "candidates": matches.candidates,
-        "teams": [_team_json(t) for t in teams.teams],
-    }
+    return _MATCHES.dump({"items": matches.items, "model": matches.model_id,
+                          "weights_version": matches.weights_version,
+                          "candidates": matches.candidates, "teams": teams.teams})
+
+
+# --------------------------------------------------------------------------- OpenAPI
+OPERATIONS: dict[str, dict[str, Any]] = {
+    "/api/v1/challenges": {
+        "get": operation(
+            "Challenges the caller may see (anonymous: public ones only)", ["challenges"],
+            security=AUTH_OPTIONAL, query=ChallengeListQuery,
+            responses={200: returns("One page of challenges", ChallengePageSchema)},
+            errors=(401, 422)),
+        "post": operation(
+            "Create a challenge for the caller's unit (approved military users)",
+            ["challenges"], security=AUTH_REQUIRED, body=ChallengeCreateSchema,
+            responses={201: returns("The new challenge", ChallengeSchema, headers={
+                "Location": {"schema": fields.String(),
+                             "description": "URL of the new challenge"}})},
+            errors=(400, 401, 403, 422)),
+    },
+    "/api/v1/challenges/{challenge_id}": {
+        "get": operation(
+            "One challenge (404 when the caller may not see it)", ["challenges"],
+            security=AUTH_OPTIONAL, path=ChallengePath,
+            responses={200: returns("The challenge", ChallengeSchema)}, errors=(401, 404)),
+        "put": operation(
+            "Edit a challenge (its unit's military users and admins); fields left out keep "
+            "their values", ["challenges"], security=AUTH_REQUIRED, path=ChallengePath,
+            body=ChallengeUpdateSchema,
+            responses={200: returns("The updated challenge", ChallengeSchema)},
+            errors=(400, 401, 403, 404, 422)),
+    },
+    "/api/v1/challenges/{challenge_id}/matches": {
+        "get": operation(
+            "Companies ranked for a challenge, explained (owning unit, organisers, admins)",
+            ["matches"], security=AUTH_REQUIRED, path=ChallengePath, query=MatchQuery,
+            responses={200: returns("Ranked companies", MatchListSchema)},
+            errors=(401, 403, 404, 422)),
+    },
+}

@@ -3,10 +3,13 @@
 from typing import Any
 
 from portal.api import bp
-from portal.api.auth import AUTH_REQUIRED, api_abort, error_responses, require_user
-from portal.api.me import company_json
+from portal.api.auth import api_abort, require_user
+from portal.api.openapi import AUTH_REQUIRED, operation, returns
 from portal.db import db
 from portal.services.companies import CompanyNotFoundError, profile_for
+from portal.services.schemas.components import CompanyPath, CompanySchema
+
+_COMPANY = CompanySchema()
 
 
 @bp.get("/companies/<int:company_id>")
@@ -17,25 +20,15 @@ def get_company(company_id: int):
     except CompanyNotFoundError:
         api_abort(404, "No such company.")
     db.session.commit()  # the staff view's audit row
-    return company_json(company)
+    return _COMPANY.dump(company)
 
 
-PATHS: dict[str, Any] = {
+OPERATIONS: dict[str, dict[str, Any]] = {
     "/api/v1/companies/{company_id}": {
-        "get": {
-            "summary": "A company or research institute profile with its contact person "
-                       "(military users, organisers and administrators; an SME user only "
-                       "their own company). Each staff view is audit-logged.",
-            "tags": ["companies"],
-            "security": AUTH_REQUIRED,
-            "parameters": [{"name": "company_id", "in": "path", "required": True,
-                            "schema": {"type": "integer", "minimum": 1}}],
-            "responses": {
-                "200": {"description": "The profile",
-                        "content": {"application/json": {
-                            "schema": {"$ref": "#/components/schemas/Company"}}}},
-                **error_responses(401, 403, 404),
-            },
-        },
+        "get": operation(
+            "A company or research institute profile with its contact person (military users, "
+            "organisers and administrators; an SME user only their own company). Each staff "
+            "view is audit-logged.", ["companies"], security=AUTH_REQUIRED, path=CompanyPath,
+            responses={200: returns("The profile", CompanySchema)}, errors=(401, 403, 404)),
     },
 }

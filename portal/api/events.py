@@ -4,13 +4,28 @@ Authentication (bearer token or session cookie) comes from :mod:`portal.api.auth
 """
 
 
+from typing import Any
+
 from flask import request
+from marshmallow import fields
 
 from portal.api import bp
-from portal.api.auth import AUTH_REQUIRED, api_abort, authenticated, error_responses, require_user
+from portal.api.auth import authenticated, load_query, require_user
+from portal.api.openapi import AUTH_REQUIRED, operation, returns
 from portal.db import db
 from portal.downloads import attachment
 from portal.services import events as service
+from portal.services.schemas.components import (
+    CalendarQuery,
+    EventListSchema,
+    EventPath,
+    EventSchema,
+    ExportQuery,
+)
+from portal.services.schemas.event import event_row
+
+_EVENT = EventSchema()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _user():
@@ -18,21 +33,7 @@ def _user():
 
 
 def _event_json(event, user) -> dict:
-    return {
-        "id": event.id,
-        "name": event.name,
-        "description": event.description,
-        "county": event.county,
-        "venue": event.venue,
-        "date": event.date.isoformat(),
-        "start_time": event.start_time.strftime("%H:%M"),
-        "end_time": event.end_time.strftime("%H:%M"),
-        "meeting_minutes": event.meeting_minutes,
-        "tables": event.tables,
-        "regional_boost": event.regional_boost,
-        "status": event.status,
-        "challenges": service.visible_challenge_count(user, event),
-    }
+    return _EVENT.dump(event_row(event, service.visible_challenge_count(user, event)))
 
 
 def _send(export: service.ExportFile):
@@ -50,9 +51,7 @@ def list_events():
 @authenticated
 def event_matches(event_id: int):
     event = service.get_event_for(db.session, _user(), event_id, manage=True)
-    fmt = request.args.get("format", "csv")
-    if fmt not in ("csv", "xlsx"):
-        api_abort(422, "format must be csv or xlsx.", field="format")
+    fmt = load_query(ExportQuery())["format"]
     export = service.build_export(db.session, event, "matches", fmt, _user(), via="api")
     db.session.commit()
     return _send(export)
@@ -70,84 +69,31 @@ def event_schedule_ics(event_id: int):
     return _send(export)
 
 
-_ERRORS = error_responses(401, 403, 404)
-_EVENT_ID = {"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-
-SCHEMAS: dict = {
-    "Event": {
-        "type": "object",
-        "required": ["id", "name", "county", "date", "venue", "status"],
-        "properties": {
-            "id": {"type": "integer"},
-            "name": {"type": "string"},
-            "description": {"type": "string"},
-            "county": {"type": "string"},
-            "venue": {"type": "string"},
-            "date": {"type": "string", "format": "date"},
-            "start_time": {"type": "string", "example": "09:00"},
-            "end_time": {"type": "string", "example": "12:00"},
-            "meeting_minutes": {"type": "integer"},
-            "tables": {"type": "integer"},
-            "regional_boost": {"type": "number"},
-            "status": {"type": "string", "enum": ["draft", "open", "closed"]},
-            "challenges": {"type": "integer", "description": "Attached challenges"},
-        },
-    },
-}
-
-PATHS: dict = {
+OPERATIONS: dict[str, dict[str, Any]] = {
     "/api/v1/events": {
-        "get": {
-            "summary": "Events the caller may see",
-            "description": "Admins: all; organisers: their own and open ones; SME and military "
-                           "users: open ones and closed ones they took part in.",
-            "tags": ["events"],
-            "security": AUTH_REQUIRED,
-            "responses": {
-                "200": {"description": "Events", "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["items"],
-                    "properties": {"items": {"type": "array",
-                                             "items": {"$ref": "#/components/schemas/Event"}}},
-                }}}},
-                **error_responses(401, 403),
-            },
-        },
+        "get": operation(
+            "Events the caller may see", ["events"], security=AUTH_REQUIRED,
+            description="Admins: all; organisers: their own and open ones; SME and military "
+                        "users: open ones and closed ones they took part in.",
+            responses={200: returns("Events", EventListSchema)}, errors=(401, 403)),
     },
     "/api/v1/events/{event_id}/matches": {
-        "get": {
-            "summary": "The event's match list as CSV or XLSX (the event's organiser or admins)",
-            "tags": ["events"],
-            "security": AUTH_REQUIRED,
-            "parameters": [_EVENT_ID, {"name": "format", "in": "query", "required": False,
-                                       "schema": {"type": "string", "enum": ["csv", "xlsx"],
-                                                  "default": "csv"}}],
-            "responses": {
-                "200": {"description": "The export, stamped with model, weights version, time "
-                                       "and organiser",
-                        "content": {"text/csv": {"schema": {"type": "string"}},
-                                    "application/vnd.openxmlformats-officedocument."
-                                    "spreadsheetml.sheet": {
-                                        "schema": {"type": "string", "format": "binary"}}}},
-                **error_responses(401, 403, 404, 422),
-            },
-        },
+        "get": operation(
+            "The event's match list as CSV or XLSX (the event's organiser or admins)",
+            ["events"], security=AUTH_REQUIRED, path=EventPath, query=ExportQuery,
+            responses={200: {"description": "The export, stamped with model, weights version, "
+                                            "time and organiser",
+                             "content": {"text/csv": {"schema": fields.String()},
+                                         XLSX: {"schema": fields.String(
+                                             metadata={"format": "binary"})}}}},
+            errors=(401, 403, 404, 422)),
     },
     "/api/v1/events/{event_id}/schedule.ics": {
-        "get": {
-            "summary": "Meetings as iCalendar: the whole event for its organiser; a company's "
-                       "or a challenge owner's own meetings for participants",
-            "tags": ["events"],
-            "security": AUTH_REQUIRED,
-            "parameters": [_EVENT_ID,
-                           {"name": "company", "in": "query", "required": False,
-                            "schema": {"type": "integer"}},
-                           {"name": "owner", "in": "query", "required": False,
-                            "schema": {"type": "string"}}],
-            "responses": {
-                "200": {"description": "iCalendar", "content": {
-                    "text/calendar": {"schema": {"type": "string"}}}},
-                **_ERRORS,
-            },
-        },
+        "get": operation(
+            "Meetings as iCalendar: the whole event for its organiser; a company's or a "
+            "challenge owner's own meetings for participants", ["events"],
+            security=AUTH_REQUIRED, path=EventPath, query=CalendarQuery,
+            responses={200: returns("iCalendar", fields.String(), "text/calendar")},
+            errors=(401, 403, 404)),
     },
 }

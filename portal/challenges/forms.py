@@ -23,7 +23,15 @@ from portal.models.enums import (
     label,
 )
 from portal.services.challenges import ChallengeData, ChallengeFilters
-from portal.services.interests import PITCH_MAX_LENGTH, PITCH_MIN_LENGTH
+from portal.services.schemas.challenge import (
+    CONTEXT_MAX_LENGTH,
+    EFFECT_MAX_LENGTH,
+    PROBLEM_MAX_LENGTH,
+    PROBLEM_MIN_LENGTH,
+    SEARCH_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+)
+from portal.services.schemas.interest import PITCH_MAX_LENGTH, PITCH_MIN_LENGTH
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -49,19 +57,20 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class ChallengeForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)],
+    title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX_LENGTH)],
                         description="One line a company understands at a glance.")
     problem = TextAreaField(
-        "Problem statement", validators=[DataRequired(), Length(min=30, max=10000)],
+        "Problem statement",
+        validators=[DataRequired(), Length(min=PROBLEM_MIN_LENGTH, max=PROBLEM_MAX_LENGTH)],
         render_kw={"rows": 8},
         description="What does not work today, and why it matters. Avoid classified details: "
                     "describe the need, not the gap in current capability.")
     context = TextAreaField(
-        "Operational context", validators=[Optional(), Length(max=5000)],
+        "Operational context", validators=[Optional(), Length(max=CONTEXT_MAX_LENGTH)],
         description="Where and how the solution would be used: Arctic, maritime, urban, "
                     "temperature, terrain, logistics, who operates it.")
     effect = TextAreaField(
-        "Wanted effect", validators=[DataRequired(), Length(max=5000)],
+        "Wanted effect", validators=[DataRequired(), Length(max=EFFECT_MAX_LENGTH)],
         description="The result you want, stated as an effect rather than a specification.")
     areas = MultiCheckboxField("Technology areas", coerce=int, validators=[Optional()])
     trl_min = SelectField("Lowest TRL", choices=TRL_CHOICES, coerce=optional_int,
@@ -160,7 +169,7 @@ class ChallengeFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[Optional(), Length(max=200)],
+    q = StringField("Search", validators=[Optional(), Length(max=SEARCH_MAX_LENGTH)],
                     render_kw={"placeholder": "e.g. sonar, drone, Arctic", "type": "search"})
     area = SelectField("Technology area", default="", validators=[Optional()])
     county = SelectField("Region", default="",

@@ -6,7 +6,7 @@ from wtforms.validators import AnyOf, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.models.enums import COUNTIES
-from portal.services.feedback import COMMENT_MAX_LENGTH
+from portal.services.schemas.feedback import COMMENT_MAX_LENGTH, VERDICTS
 
 TRL_CHOICES = [("", "Any TRL")] + [(str(level), f"TRL {level} or higher") for level in range(1, 10)]
 
@@ -70,7 +70,7 @@ class ShortlistForm(FlaskForm):
 class FeedbackForm(FlaskForm):
     """Relevant / not relevant, with an optional comment."""
 
-    verdict = StringField("Verdict", validators=[AnyOf(("relevant", "not_relevant"),
+    verdict = StringField("Verdict", validators=[AnyOf(VERDICTS,
                                                        message="Choose relevant or not relevant.")])
     comment = TextAreaField("Comment (optional)",
                             validators=[Optional(), Length(max=COMMENT_MAX_LENGTH)],

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from portal.models import Challenge, Company, MatchFeedback, Shortlist, User
 from portal.services import audit
+from portal.services.schemas.feedback import COMMENT_MAX_LENGTH
 
 SOURCE_MATCH_PAGE = "match_page"
-COMMENT_MAX_LENGTH = 1000
 
 # --------------------------------------------------------------------------- writes
 def record_feedback(

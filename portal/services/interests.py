@@ -9,9 +9,7 @@ from portal.services import audit
 from portal.services.access import can_see_challenge, challenge_visibility_clause
 from portal.services.errors import Conflict, Invalid
 from portal.services.notifications import notify
-
-PITCH_MIN_LENGTH = 20
-PITCH_MAX_LENGTH = 2000
+from portal.services.schemas.interest import PITCH_MAX_LENGTH, PITCH_MIN_LENGTH
 
 
 class InterestError(Invalid):

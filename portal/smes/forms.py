@@ -11,6 +11,17 @@ from portal.challenges.forms import TRL_CHOICES, MultiCheckboxField, optional_in
 from portal.models.enums import COUNTIES, Clearance, ProfileKind, SizeBand, label
 from portal.services.accounts import check_email
 from portal.services.profiles import RECOMMENDED_DESCRIPTION_WORDS, ProfileData
+from portal.services.schemas.company import (
+    CONTACT_EMAIL_MAX_LENGTH,
+    CONTACT_NAME_MAX_LENGTH,
+    CONTACT_PHONE_MAX_LENGTH,
+    COUNTRY_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    MUNICIPALITY_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    ORG_NUMBER_MAX_LENGTH,
+    WEBSITE_MAX_LENGTH,
+)
 from portal.services.validation import validate_country, validate_org_number, validate_website
 
 PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,38}$")
@@ -20,26 +31,30 @@ class CompanyForm(FlaskForm):
     kind = RadioField("Profile type", default=ProfileKind.COMPANY.value,
                       render_kw={"class": "radio-list"},
                       choices=options((k.value, label(k.value)) for k in ProfileKind))
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    name = StringField("Name", validators=[DataRequired(), Length(max=NAME_MAX_LENGTH)])
     country = StringField(
-        "Country", default="NO", validators=[DataRequired(), Length(max=2)],
+        "Country", default="NO", validators=[DataRequired(), Length(max=COUNTRY_LENGTH)],
         description="Two-letter ISO code: NO for Norway, SE, DK, DE, GB, US ...")
     org_number = StringField(
-        "Organisation number", validators=[Length(max=20)],
+        "Organisation number", validators=[Length(max=ORG_NUMBER_MAX_LENGTH)],
         description="Nine digits from the Brønnøysund Register. Required for Norwegian "
                     "companies; foreign companies may leave it empty.")
     county = SelectField("County", choices=options([("", "—")] + [(c, c) for c in COUNTIES]),
                          description="Required for Norwegian companies.")
-    municipality = StringField("Municipality", validators=[Optional(), Length(max=100)])
+    municipality = StringField("Municipality",
+                               validators=[Optional(), Length(max=MUNICIPALITY_MAX_LENGTH)])
     size_band = SelectField("Employees",
                             choices=options([("", "—")] + [(s.value, s.value) for s in SizeBand]))
-    website = URLField("Website", validators=[Optional(), Length(max=300)],
+    website = URLField("Website", validators=[Optional(), Length(max=WEBSITE_MAX_LENGTH)],
                        description="Starting with https://")
-    contact_name = StringField("Contact person", validators=[Optional(), Length(max=200)])
-    contact_email = EmailField("Contact email", validators=[Optional(), Length(max=254)])
-    contact_phone = StringField("Contact phone", validators=[Optional(), Length(max=40)])
+    contact_name = StringField("Contact person",
+                               validators=[Optional(), Length(max=CONTACT_NAME_MAX_LENGTH)])
+    contact_email = EmailField("Contact email",
+                               validators=[Optional(), Length(max=CONTACT_EMAIL_MAX_LENGTH)])
+    contact_phone = StringField("Contact phone",
+                                validators=[Optional(), Length(max=CONTACT_PHONE_MAX_LENGTH)])
     description = TextAreaField(
-        "Capability description", validators=[DataRequired(), Length(max=20000)],
+        "Capability description", validators=[DataRequired(), Length(max=DESCRIPTION_MAX_LENGTH)],
         render_kw={"rows": 14},
         description=f"The matcher's main input: aim for {RECOMMENDED_DESCRIPTION_WORDS}+ words. "
                     "Name your products and methods, the environments they work in (Arctic, "

@@ -8,7 +8,7 @@ from portal.db import db
 from portal.models import ApiToken, Challenge
 
 VALID = {"title": "Quiet sonar", "problem": "Detect quiet submarines in fjords.",
-         "visibility": "registered"}
+         "effect": "Submarines found before they reach the coast.", "visibility": "registered"}
 
 
 def test_anonymous_list_shows_public_only(api, make_challenge):
@@ -122,7 +122,17 @@ def test_revoked_and_disabled(api, make_user):
     ({**VALID, "status": "awarded"}, "status"),
     ({**VALID, "county": "Atlantis"}, "county"),
     ({**VALID, "title": "  "}, "title"),
-    ({"title": "x", "problem": "y"}, "visibility"),
+    ({"title": "x", "problem": "Detect quiet submarines in fjords.", "effect": "y"},
+     "visibility"),
+    # The web form's rules: a problem of at least 30 characters and a wanted effect.
+    ({**VALID, "problem": "Find submarines."}, "problem"),
+    ({**VALID, "problem": " " * 40}, "problem"),
+    ({key: value for key, value in VALID.items() if key != "effect"}, "effect"),
+    ({**VALID, "effect": None}, "effect"),
+    ({**VALID, "effect": "   "}, "effect"),
+    # An open challenge needs a deadline that has not passed.
+    ({**VALID, "status": "open"}, "deadline"),
+    ({**VALID, "status": "open", "deadline": "2001-01-01"}, "deadline"),
 ])
 def test_create_validation(api, make_user, payload, field):
     response = api(make_user(role="military")).post("/api/v1/challenges", json=payload)
