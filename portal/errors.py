@@ -9,6 +9,7 @@ import logging
 import uuid
 
 from flask import Flask, g, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -18,17 +19,17 @@ from portal.extensions import db, login_manager
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: "The request could not be understood.",
-    401: "Authentication is required.",
-    403: "You do not have access to this page.",
-    404: "The page you asked for does not exist.",
-    405: "This action is not allowed here.",
-    409: "The request conflicts with the current state.",
-    413: "The upload is too large.",
-    422: "The request was well-formed but invalid.",
-    429: "Too many attempts. Please wait and try again.",
-    500: "Something went wrong on our side.",
-    503: "The service is briefly unavailable. Please try again in a moment.",
+    400: _l("The request could not be understood."),
+    401: _l("Authentication is required."),
+    403: _l("You do not have access to this page."),
+    404: _l("The page you asked for does not exist."),
+    405: _l("This action is not allowed here."),
+    409: _l("The request conflicts with the current state."),
+    413: _l("The upload is too large."),
+    422: _l("The request was well-formed but invalid."),
+    429: _l("Too many attempts. Please wait and try again."),
+    500: _l("Something went wrong on our side."),
+    503: _l("The service is briefly unavailable. Please try again in a moment."),
 }
 # Seconds a client should wait before retrying after a 503 (or a 429 without its own value).
 RETRY_AFTER_SECONDS = 5
@@ -49,7 +50,7 @@ def wants_json() -> bool:
 
 def render_error(status: int, message: str | None = None, error_id: str | None = None):
     """The error page (or JSON body under /api/) for ``status``, as ``(body, status)``."""
-    message = message or MESSAGES.get(status, "Error")
+    message = str(message or MESSAGES.get(status, "Error"))
     if wants_json():
         body = {"error": {"code": status, "message": message}}
         if error_id:
@@ -78,7 +79,7 @@ def _render_safely(status: int, message: str | None = None, error_id: str | None
         return render_error(status, message, error_id)
     except Exception:
         log.exception("error page %s could not be rendered (error id %s)", status, error_id)
-        message = message or MESSAGES.get(status, "Error")
+        message = str(message or MESSAGES.get(status, "Error"))
         if wants_json():
             body = {"error": {"code": status, "message": message}}
             if error_id:

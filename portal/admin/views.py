@@ -10,6 +10,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -118,7 +119,7 @@ def enable_user(user_id: int):
 def change_role(user_id: int):
     form = RoleForm()
     if not form.validate_on_submit():
-        flash("Choose a valid role.", "error")
+        flash(_("Choose a valid role."), "error")
         return redirect(url_for("admin.users", **_kept_args(USER_FILTERS)))
     return _user_action(
         user_id,
@@ -189,7 +190,7 @@ def areas():
             getattr(form, exc.field or "name").errors.append(exc.message)
         else:
             db.session.commit()
-            flash(f"The area \u201c{area.name}\u201d is added.", "success")
+            flash(_("The area \u201c%(name)s\u201d is added.", name=area.name), "success")
             return redirect(url_for("admin.areas"))
     status = 400 if form.errors else 200
     return render_template("admin/areas.html", form=form, areas=all_areas), status

@@ -10,6 +10,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
@@ -124,8 +125,8 @@ def new():
         challenge = create_challenge(db.session, viewer, form.to_data())
         db.session.commit()
         matching.index_challenge(db.session, challenge)
-        flash("Challenge saved." if challenge.status == ChallengeStatus.DRAFT
-              else "Challenge published.", "success")
+        flash(_("Challenge saved.") if challenge.status == ChallengeStatus.DRAFT
+              else _("Challenge published."), "success")
         return redirect(url_for(".detail", challenge_id=challenge.id))
     return render_template("challenges/form.html", form=form, challenge=None,
                            area_kinds=area_kinds, unit=viewer.unit)
@@ -144,7 +145,7 @@ def edit(challenge_id: int):
         update_challenge(db.session, viewer, challenge, form.to_data())
         db.session.commit()
         matching.index_challenge(db.session, challenge)
-        flash("Challenge updated.", "success")
+        flash(_("Challenge updated."), "success")
         return redirect(url_for(".detail", challenge_id=challenge.id))
     return render_template("challenges/form.html", form=form, challenge=challenge,
                            area_kinds=area_kinds, unit=challenge.unit)
@@ -177,7 +178,7 @@ def express(challenge_id: int):
         db.session.rollback()
         flash(DUPLICATE_MESSAGE, "info")
         return redirect(back)
-    flash(f"Your interest was sent to {challenge.unit}.", "success")
+    flash(_("Your interest was sent to %(unit)s.", unit=challenge.unit), "success")
     return redirect(back)
 
 
@@ -197,5 +198,6 @@ def interest_status(challenge_id: int, interest_id: int):
     except InterestError:
         abort(400)
     db.session.commit()
-    flash(f"{interest.company.name} marked as {label(form.status.data).lower()}.", "success")
+    flash(_("%(company)s marked as %(status)s.", company=interest.company.name,
+            status=str(label(form.status.data)).lower()), "success")
     return redirect(url_for(".detail", challenge_id=challenge.id, _anchor="interests"))

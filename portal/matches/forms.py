@@ -1,5 +1,6 @@
 """Forms of the match pages: filters, shortlist, feedback, and area suggestions."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import AnyOf, Length, Optional, ValidationError
@@ -26,11 +27,11 @@ class MatchFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    county = SelectField("County", choices=[("", "Any county")] + [(c, c) for c in COUNTIES],
+    county = SelectField(_l("County"), choices=[("", "Any county")] + [(c, c) for c in COUNTIES],
                          validators=[Optional()])
-    min_trl = SelectField("Minimum TRL", choices=TRL_CHOICES, coerce=_optional_int,
+    min_trl = SelectField(_l("Minimum TRL"), choices=TRL_CHOICES, coerce=_optional_int,
                           validators=[Optional()])
-    vetted_only = BooleanField("Verified clearance only")
+    vetted_only = BooleanField(_l("Verified clearance only"))
 
     def values(self) -> dict:
         """The valid filters as keyword arguments of ``rank_companies`` (invalid ones dropped)."""
@@ -59,12 +60,13 @@ class ShortlistForm(FlaskForm):
 class FeedbackForm(FlaskForm):
     """Relevant / not relevant, with an optional comment."""
 
-    verdict = StringField("Verdict", validators=[AnyOf(("relevant", "not_relevant"),
-                                                       message="Choose relevant or not relevant.")])
-    comment = TextAreaField("Comment (optional)",
+    verdict = StringField(_l("Verdict"), validators=[AnyOf(("relevant", "not_relevant"),
+                                                       message=_l("Choose relevant or not "
+                                                                  "relevant."))])
+    comment = TextAreaField(_l("Comment (optional)"),
                             validators=[Optional(), Length(max=COMMENT_MAX_LENGTH)],
-                            description="Why is this company a good or poor fit? Only staff see "
-                                        "it; it helps tune the matcher.")
+                            description=_l("Why is this company a good or poor fit? Only staff see "
+                                        "it; it helps tune the matcher."))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -75,10 +77,10 @@ class MultiCheckboxField(SelectMultipleField):
 class AreaSuggestionForm(FlaskForm):
     """Accept or reject each suggested technology area."""
 
-    accept = MultiCheckboxField("Accept", validators=[Optional()])
-    reject = MultiCheckboxField("Reject", validators=[Optional()])
+    accept = MultiCheckboxField(_l("Accept"), validators=[Optional()])
+    reject = MultiCheckboxField(_l("Reject"), validators=[Optional()])
 
     def validate_accept(self, field) -> None:
         both = set(field.data or ()) & set(self.reject.data or ())
         if both:
-            raise ValidationError("An area cannot be both accepted and rejected.")
+            raise ValidationError(_l("An area cannot be both accepted and rejected."))

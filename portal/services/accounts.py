@@ -18,6 +18,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from portal import search
 from portal.db import utcnow
 from portal.models import Area, AuditEntry, Company, User
 from portal.models.enums import AccountStatus, ProfileKind, Role
@@ -514,8 +515,9 @@ def companies_query(verified: bool | None = None, clearance: str | None = None,
         query = query.where(Company.clearance_verified.is_(verified))
     if clearance:
         query = query.where(Company.clearance == clearance)
-    if name:
-        query = query.where(Company.name.ilike(f"%{_escape_like(name)}%", escape="\\"))
+    clause = search.matches(name or "", Company.search_text, (Company.name,))
+    if clause is not None:
+        query = query.where(clause)
     declared_first = case((Company.clearance == "facility", 0),
                           (Company.clearance == "in_process", 1), else_=2)
     return query.order_by(declared_first, Company.name, Company.id)
@@ -556,9 +558,6 @@ def unvet_company(session: Session, admin: User, company: Company) -> None:
 
 # --- Administration: technology areas ---------------------------------------------------------
 
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def slugify(name: str) -> str:

@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from portal import search
 from portal.models import Area, Challenge, Company, Event, Interest, User
 from portal.models.enums import ChallengeStatus, Role, Visibility
 from portal.services import audit
@@ -97,10 +98,6 @@ class UnitChallengeRow:
     new_interests: int
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
 
 def apply_filters(statement: Select, filters: ChallengeFilters) -> Select:
     """Narrow a challenge query by ``filters`` (the visibility clause must already be in it)."""
@@ -119,12 +116,10 @@ def apply_filters(statement: Select, filters: ChallengeFilters) -> Select:
         statement = statement.where(Challenge.deadline >= filters.deadline_after)
     if filters.deadline_before:
         statement = statement.where(Challenge.deadline <= filters.deadline_before)
-    if filters.q and filters.q.strip():
-        pattern = _like_pattern(filters.q.strip())
-        statement = statement.where(
-            or_(*(column.ilike(pattern, escape="\\") for column in
-                  (Challenge.title, Challenge.problem, Challenge.context, Challenge.effect)))
-        )
+    columns = (Challenge.title, Challenge.problem, Challenge.context, Challenge.effect)
+    clause = search.matches(filters.q or "", Challenge.search_text, columns)
+    if clause is not None:
+        statement = statement.where(clause)
     return statement
 
 

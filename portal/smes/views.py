@@ -1,6 +1,7 @@
 """Company profile pages: the SME user's own profile, its interests, and a staff view by id."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
@@ -56,7 +57,7 @@ def _render_profile(company: Company, *, own: bool):
 def profile():
     user = _sme_user()
     if user.company is None:
-        flash("Create your company profile to express interest and get recommendations.", "info")
+        flash(_("Create your company profile to express interest and get recommendations."), "info")
         return redirect(url_for(".edit"))
     return _render_profile(user.company, own=True)
 
@@ -85,7 +86,7 @@ def edit():
             flash(str(error), "error")
         else:
             matching.index_company(db.session, user.company)
-            flash("Company profile saved.", "success")
+            flash(_("Company profile saved."), "success")
             return redirect(url_for(".profile"))
     return render_template("smes/edit.html", form=form, company=company,
                            area_kinds={area.id: area.kind for area in areas},
