@@ -15,6 +15,7 @@ from flask_babel import (
     format_decimal,
     format_time,
     get_locale,
+    get_translations,
 )
 from flask_login import current_user
 
@@ -27,6 +28,24 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 _ALIASES = {"no": "nb", "nob": "nb", "nno": "nn"}
 
 babel = Babel()
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` for extraction only."""
+    return text
+
+
+# The matching library (no Flask, no gettext) explains matches in these fixed English notes;
+# pages look each one up in the catalogs ("translated" filter), and show unknown ones as they are.
+MATCHER_NOTES = (
+    N_("Areas neutral: neither side lists areas (shared areas are inferred from the text)."),
+    N_("Areas of the challenge inferred from the text."),
+    N_("Areas of the company inferred from the text."),
+    N_("TRL neutral: the challenge gives no TRL."),
+    N_("TRL neutral: the company gives no TRL."),
+    N_("Region neutral: the challenge gives no region."),
+    N_("Region neutral: the company gives no region."),
+)
 
 
 def normalise(tag: str | None) -> str | None:
@@ -44,6 +63,12 @@ def _from_accept_language() -> str | None:
         if quality > 0 and (language := normalise(tag)):
             return language
     return None
+
+
+def recipient_locale(user) -> str:
+    """The language to write to ``user`` in when they are not the one asking (notifications)."""
+    return (normalise(getattr(user, "locale", None))
+            or current_app.config.get("BABEL_DEFAULT_LOCALE", "nb"))
 
 
 def select_locale() -> str:
@@ -96,16 +121,24 @@ def _time(value: time | datetime | None, format: str = "HH:mm") -> str:
     return format_time(value, format)
 
 
+def _translated(text: str) -> str:
+    """``text`` from the catalogs when it is a known message, else unchanged."""
+    return get_translations().ugettext(text) if text else ""
+
+
 def _number(value, format: str | None = None) -> str:
     return "" if value is None else format_decimal(value, format)
 
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    # {% trans %} blocks are extracted and looked up with their whitespace collapsed.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["datetime"] = _datetime
     app.jinja_env.filters["time"] = _time
     app.jinja_env.filters["number"] = _number
+    app.jinja_env.filters["translated"] = _translated
     app.jinja_env.filters["area_name"] = area_name
     app.jinja_env.filters["area_description"] = area_description
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES

@@ -1,14 +1,14 @@
 """Forms on the account page: password change and API tokens."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from portal.forms import PortalForm
 from portal.services.accounts import PASSWORD_MAX_LENGTH
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(PortalForm):
     current_password = PasswordField(
         _l("Current password"),
         validators=[DataRequired(message=_l("Enter your current password."))]
@@ -26,7 +26,7 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
-class TokenForm(FlaskForm):
+class TokenForm(PortalForm):
     name = StringField(
         _l("Token name"),
         validators=[DataRequired(message=_l("Name the token.")), Length(max=100)],

@@ -1,7 +1,6 @@
 """Administration forms: list filters (GET, no CSRF needed), role change, new technology area."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     RadioField,
@@ -14,15 +13,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.models.enums import AccountStatus, Clearance, Role, label
+from portal.forms import PortalForm
+from portal.models.enums import AccountStatus, Clearance, Role, lazy_label
 
 
 def _choices(values, everything: str | None = None) -> list[SelectChoice]:
     first = [SelectChoice("", everything)] if everything else []
-    return first + [SelectChoice(v.value, label(v.value)) for v in values]
+    return first + [SelectChoice(v.value, lazy_label(v.value)) for v in values]
 
 
-class FilterForm(FlaskForm):
+class FilterForm(PortalForm):
     """Read-only filters sent by GET: no CSRF token, and invalid values are simply ignored."""
 
     class Meta:
@@ -30,8 +30,8 @@ class FilterForm(FlaskForm):
 
 
 class UserFilterForm(FilterForm):
-    role = SelectField(_l("Role"), choices=_choices(Role, "All roles"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=_choices(AccountStatus, "All statuses"),
+    role = SelectField(_l("Role"), choices=_choices(Role, _l("All roles")), validators=[Optional()])
+    status = SelectField(_l("Status"), choices=_choices(AccountStatus, _l("All statuses")),
                          validators=[Optional()])
 
 
@@ -39,11 +39,11 @@ class CompanyFilterForm(FilterForm):
     q = StringField(_l("Name contains"), validators=[Optional(), Length(max=200)])
     verified = SelectField(
         _l("Vetting"),
-        choices=[SelectChoice("", "All"), SelectChoice("no", "Not vetted"),
-                 SelectChoice("yes", "Vetted")],
+        choices=[SelectChoice("", _l("All")), SelectChoice("no", _l("Not vetted")),
+                 SelectChoice("yes", _l("Vetted"))],
         validators=[Optional()],
     )
-    clearance = SelectField(_l("Declared clearance"), choices=_choices(Clearance, "Any"),
+    clearance = SelectField(_l("Declared clearance"), choices=_choices(Clearance, _l("Any")),
                             validators=[Optional()])
 
 
@@ -56,7 +56,7 @@ class AuditFilterForm(FilterForm):
     date_to = DateField(_l("To (UTC)"), validators=[Optional()])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(PortalForm):
     role = SelectField(_l("Role"), choices=_choices(Role))
 
 
@@ -65,13 +65,13 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class AreaForm(FlaskForm):
+class AreaForm(PortalForm):
     name = StringField(_l("Name"), validators=[DataRequired(message=_l("Name the area.")),
                                            Length(max=200)])
     kind = RadioField(
         _l("Kind"),
-        choices=[SelectChoice("priority", "Priority technology area"),
-                 SelectChoice("emerging", "Emerging technology")],
+        choices=[SelectChoice("priority", _l("Priority technology area")),
+                 SelectChoice("emerging", _l("Emerging technology"))],
         default="emerging",
     )
     description = TextAreaField(

@@ -1,7 +1,6 @@
 """Signup and login forms. Each form carries only its own fields: extras posted are ignored."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -13,18 +12,20 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.models.enums import ProfileKind, Role, label
+from portal.forms import PortalForm
+from portal.models.enums import ProfileKind, Role, lazy_label
 from portal.services.accounts import PASSWORD_MAX_LENGTH, check_email, password_problem
 from portal.services.validation import validate_country, validate_org_number
 
 ACCOUNT_TYPES = [
-    SelectChoice(Role.SME.value, "SME: I represent a company or research institute"),
-    SelectChoice(Role.MILITARY.value, "Military user: I post capability challenges for my unit"),
-    SelectChoice(Role.ORGANISER.value, "Organiser: I run regional cluster events"),
+    SelectChoice(Role.SME.value, _l("SME: I represent a company or research institute")),
+    SelectChoice(Role.MILITARY.value,
+                 _l("Military user: I post capability challenges for my unit")),
+    SelectChoice(Role.ORGANISER.value, _l("Organiser: I run regional cluster events")),
 ]
 
 
-class SignupForm(FlaskForm):
+class SignupForm(PortalForm):
     email = EmailField(_l("Email"), validators=[DataRequired(message=_l("Enter your email.")),
                                             Length(max=254)])
     password = PasswordField(
@@ -47,7 +48,7 @@ class SignupForm(FlaskForm):
                                                                         Length(max=200)])
     profile_kind = RadioField(
         _l("Kind of organisation"),
-        choices=[SelectChoice(kind.value, label(kind.value)) for kind in ProfileKind],
+        choices=[SelectChoice(kind.value, lazy_label(kind.value)) for kind in ProfileKind],
         default=ProfileKind.COMPANY.value,
     )
     country = StringField(
@@ -71,7 +72,8 @@ class SignupForm(FlaskForm):
 
     def validate_password(self, field) -> None:
         if len(field.data or "") > PASSWORD_MAX_LENGTH:
-            raise ValidationError(f"Use at most {PASSWORD_MAX_LENGTH} characters.")
+            raise ValidationError(_l("Use at most %(count)d characters.",
+                                     count=PASSWORD_MAX_LENGTH))
         problem = password_problem(field.data, self.email.data)
         if problem:
             raise ValidationError(problem)
@@ -112,7 +114,7 @@ class SignupForm(FlaskForm):
         return valid
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     email = StringField(_l("Email"), validators=[DataRequired(message=_l("Enter your email.")),
                                              Length(max=254)])
     password = PasswordField(_l("Password"),

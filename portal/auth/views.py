@@ -20,7 +20,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 LOGIN_FAILED = "The email or password is not correct."
 # Endpoints a pending (not yet approved) account may reach; the account blueprint too.
-PENDING_ALLOWED_ENDPOINTS = frozenset({"main.pending", "auth.logout", "static"})
+PENDING_ALLOWED_ENDPOINTS = frozenset({"main.pending", "auth.logout", "language.switch", "static"})
 PENDING_ALLOWED_BLUEPRINTS = frozenset({"account"})
 
 

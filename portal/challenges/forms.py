@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     SelectChoice,
@@ -15,13 +14,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.forms import PortalForm
 from portal.models.enums import (
     COUNTIES,
     ChallengeStatus,
     ContractModel,
     InterestStatus,
     Visibility,
-    label,
+    lazy_label,
 )
 from portal.services.challenges import ChallengeData, ChallengeFilters
 from portal.services.interests import PITCH_MAX_LENGTH, PITCH_MIN_LENGTH
@@ -49,7 +49,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ChallengeForm(FlaskForm):
+class ChallengeForm(PortalForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
                         description=_l("One line a company understands at a glance."))
     problem = TextAreaField(
@@ -74,14 +74,15 @@ class ChallengeForm(FlaskForm):
     deadline = DateField(_l("Deadline for expressions of interest"), validators=[Optional()],
                          description=_l("Required for open challenges."))
     contract_model = SelectField(
-        _l("Contract model"), choices=options((m.value, label(m.value)) for m in ContractModel))
+        _l("Contract model"),
+        choices=options((m.value, lazy_label(m.value)) for m in ContractModel))
     county = SelectField(_l("Region preference"),
-                         choices=options([("", "No preference")] + [(c, c) for c in COUNTIES]),
+                         choices=options([("", _l("No preference"))] + [(c, c) for c in COUNTIES]),
                          description=_l("Optional: a county where you would prefer partners."))
     status = SelectField(_l("Status"))
     visibility = SelectField(
         _l("Who may see it"),
-        choices=options((v.value, label(v.value)) for v in Visibility),
+        choices=options((v.value, lazy_label(v.value)) for v in Visibility),
         default=Visibility.REGISTERED.value,
         description=_l("Public: anyone. Registered users: logged-in SMEs and staff. Vetted SMEs "
                     "only: companies whose security clearance an admin has verified."))
@@ -91,7 +92,7 @@ class ChallengeForm(FlaskForm):
         self.original = original
         statuses = ([ChallengeStatus.DRAFT, ChallengeStatus.OPEN] if original is None
                     else list(ChallengeStatus))
-        self.status.choices = options((s.value, label(s.value)) for s in statuses)
+        self.status.choices = options((s.value, lazy_label(s.value)) for s in statuses)
 
     def validate_trl_max(self, field):
         if (self.trl_min.data is not None and field.data is not None
@@ -137,41 +138,41 @@ class ChallengeForm(FlaskForm):
         )
 
 
-class InterestForm(FlaskForm):
+class InterestForm(PortalForm):
     pitch = TextAreaField(
         _l("Your pitch"),
         validators=[DataRequired(), Length(min=PITCH_MIN_LENGTH, max=PITCH_MAX_LENGTH)],
-        description=f"{PITCH_MIN_LENGTH} to {PITCH_MAX_LENGTH} characters: what you offer, how "
-                    "mature it is, and a relevant reference. The challenge owner sees your "
-                    "company profile with it.")
+        description=_l("%(min)d to %(max)d characters: what you offer, how mature it is, and a "
+                       "relevant reference. The challenge owner sees your company profile with "
+                       "it.", min=PITCH_MIN_LENGTH, max=PITCH_MAX_LENGTH))
 
 
-class InterestStatusForm(FlaskForm):
-    status = SelectField(_l("Status"), choices=options((s.value, label(s.value))
+class InterestStatusForm(PortalForm):
+    status = SelectField(_l("Status"), choices=options((s.value, lazy_label(s.value))
                                                    for s in InterestStatus))
 
 
-class ChallengeFilterForm(FlaskForm):
+class ChallengeFilterForm(PortalForm):
     """The GET search form of the challenge list (no CSRF: it changes nothing)."""
 
     class Meta:
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200)],
-                    render_kw={"placeholder": "e.g. sonar, drone, Arctic", "type": "search"})
+                    render_kw={"placeholder": _l("e.g. sonar, drone, Arctic"), "type": "search"})
     area = SelectField(_l("Technology area"), default="", validators=[Optional()])
     county = SelectField(_l("Region"), default="",
-                         choices=options([("", "Any region")] + [(c, c) for c in COUNTIES]),
+                         choices=options([("", _l("Any region"))] + [(c, c) for c in COUNTIES]),
                          validators=[Optional()])
-    trl = SelectField(_l("Fits TRL"), choices=options([("", "Any")]) + TRL_CHOICES[1:],
+    trl = SelectField(_l("Fits TRL"), choices=options([("", _l("Any"))]) + TRL_CHOICES[1:],
                       coerce=optional_int,
                       validators=[Optional()])
     deadline_after = DateField(_l("Deadline from"), validators=[Optional()])
     deadline_before = DateField(_l("Deadline until"), validators=[Optional()])
     status = SelectField(_l("Status"), default="open", validators=[Optional()],
-                         choices=options([("open", "Open"), ("closed", "Closed"),
-                                           ("awarded", "Awarded"), ("draft", "Draft"),
-                                           ("all", "All statuses")]))
+                         choices=options([("open", _l("Open")), ("closed", _l("Closed")),
+                                           ("awarded", _l("Awarded")), ("draft", _l("Draft")),
+                                           ("all", _l("All statuses"))]))
 
     def to_filters(self) -> ChallengeFilters:
         """The valid filters; a field with an error is ignored rather than failing the page."""

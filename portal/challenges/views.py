@@ -22,6 +22,7 @@ from portal.challenges.forms import (
     options,
 )
 from portal.db import db
+from portal.i18n import area_name
 from portal.models import Interest, User
 from portal.models.enums import ChallengeStatus, Role, label
 from portal.services import matching
@@ -54,7 +55,7 @@ def _viewer() -> User | None:
 
 def _with_area_choices(form):
     areas = list_areas(db.session)
-    form.areas.choices = options((area.id, area.name) for area in areas)
+    form.areas.choices = options((area.id, area_name(area)) for area in areas)
     return {area.id: area.kind for area in areas}
 
 
@@ -62,7 +63,7 @@ def _with_area_choices(form):
 def index():
     areas = list_areas(db.session)
     form = ChallengeFilterForm(formdata=request.args)
-    form.area.choices = options([("", "Any area")] + [(a.slug, a.name) for a in areas])
+    form.area.choices = options([("", _("Any area"))] + [(a.slug, area_name(a)) for a in areas])
     form.validate()
     filters = form.to_filters()
     page = search_challenges(db.session, _viewer(), filters,
@@ -176,7 +177,7 @@ def express(challenge_id: int):
     except IntegrityError:
         # A second submission raced past the check; the unique constraint kept one row.
         db.session.rollback()
-        flash(DUPLICATE_MESSAGE, "info")
+        flash(str(DUPLICATE_MESSAGE), "info")
         return redirect(back)
     flash(_("Your interest was sent to %(unit)s.", unit=challenge.unit), "success")
     return redirect(back)

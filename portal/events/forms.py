@@ -1,9 +1,8 @@
-"""Forms for regional cluster events. Every form is a FlaskForm, so every POST carries CSRF."""
+"""Forms for regional cluster events. Every form is a PortalForm (a FlaskForm): POSTs carry CSRF."""
 
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
@@ -24,11 +23,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.models.enums import COUNTIES, EventStatus, MeetingOutcome, label
+from portal.forms import PortalForm
+from portal.models.enums import COUNTIES, EventStatus, MeetingOutcome, lazy_label
 from portal.services.events import DEFAULT_TOP_N, MAX_TOP_N
 
 
-class EventForm(FlaskForm):
+class EventForm(PortalForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
                        description=_l("E.g. “Trøndelag defence innovation day”."))
     description = TextAreaField(
@@ -85,7 +85,7 @@ class WindowMixin:
             raise ValidationError(_l("The window must end after it starts."))
 
 
-class AttachChallengeForm(WindowMixin, FlaskForm):
+class AttachChallengeForm(WindowMixin, PortalForm):
     challenge_id = SelectField(_l("Challenge"), coerce=int, validators=[DataRequired()],
                                description=_l("Open challenges you may see."))
     available_from = TimeField(_l("Owner available from"), validators=[Optional()],
@@ -93,40 +93,40 @@ class AttachChallengeForm(WindowMixin, FlaskForm):
     available_until = TimeField(_l("Owner available until"), validators=[Optional()])
 
 
-class RegistrationForm(WindowMixin, FlaskForm):
+class RegistrationForm(WindowMixin, PortalForm):
     available_from = TimeField(_l("Available from"), validators=[Optional()],
                                description=_l("Optional: when your people can meet."))
     available_until = TimeField(_l("Available until"), validators=[Optional()])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(PortalForm):
     status = HiddenField(validators=[AnyOf([s.value for s in EventStatus])])
 
 
-class MatchmakingForm(FlaskForm):
+class MatchmakingForm(PortalForm):
     top_n = IntegerField(
         _l("Companies per challenge"), default=DEFAULT_TOP_N,
         validators=[InputRequired(), NumberRange(1, MAX_TOP_N)],
         description=_l("The best companies that may see each challenge are proposed."))
 
 
-class PairActionForm(FlaskForm):
+class PairActionForm(PortalForm):
     action = HiddenField(validators=[AnyOf(["lock", "remove", "restore"])])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PortalForm):
     decision = HiddenField(validators=[AnyOf(["accept", "decline"])])
 
 
-class RequestMeetingForm(FlaskForm):
+class RequestMeetingForm(PortalForm):
     challenge_id = SelectField(_l("Challenge"), coerce=int, validators=[DataRequired()])
 
 
-class RatingForm(FlaskForm):
+class RatingForm(PortalForm):
     outcome = SelectField(
-        _l("Outcome"), choices=[(o.value, label(o.value)) for o in MeetingOutcome],
+        _l("Outcome"), choices=[(o.value, lazy_label(o.value)) for o in MeetingOutcome],
         validators=[DataRequired()])
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(PortalForm):
     """A POST with nothing but its CSRF token (send invitations, schedule, confirm...)."""

@@ -168,7 +168,7 @@ def change_status(event_id: int):
     if not form.validate_on_submit():
         abort(400)
     _apply(lambda: service.set_status(db.session, event, form.status.data, _user()),
-           f"The event is now {label(form.status.data).lower()}.")
+           _("The event is now %(status)s.", status=label(form.status.data).lower()))
     return _back(event.id)
 
 
@@ -227,7 +227,7 @@ def register(event_id: int):
     _apply(lambda: service.register_company(db.session, event, company, _user(),
                                             available_from=form.available_from.data,
                                             available_until=form.available_until.data),
-           f"{company.name} is registered for {event.name}.")
+           _("%(company)s is registered for %(event)s.", company=company.name, event=event.name))
     return _back(event.id)
 
 
@@ -241,7 +241,7 @@ def withdraw(event_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     _apply(lambda: service.withdraw_company(db.session, event, company, _user()),
-           "Your registration is withdrawn and your meetings are cancelled.")
+           _("Your registration is withdrawn and your meetings are cancelled."))
     return _back(event.id)
 
 
@@ -351,7 +351,7 @@ def respond(event_id: int, pair_id: int):
         abort(400)
     accept = form.decision.data == "accept"
     _apply(lambda: service.respond_to_invitation(db.session, event, pair, _user(), accept=accept),
-           "Invitation accepted: you are registered." if accept else "Invitation declined.")
+           _("Invitation accepted: you are registered.") if accept else _("Invitation declined."))
     return _back(event.id)
 
 
@@ -366,7 +366,7 @@ def request_meeting(event_id: int):
         flash(_("Choose a challenge you have not asked about yet."), "error")
         return _back(event.id)
     _apply(lambda: service.request_meeting(db.session, event, form.challenge_id.data, _user()),
-           "Meeting requested; the challenge owner will answer.")
+           _("Meeting requested; the challenge owner will answer."))
     return _back(event.id)
 
 
@@ -380,7 +380,7 @@ def decide(event_id: int, pair_id: int):
         abort(400)
     _apply(lambda: service.decide_request(db.session, event, pair, _user(),
                                           accept=form.decision.data == "accept"),
-           "Request answered.")
+           _("Request answered."))
     return _back(event.id)
 
 
@@ -484,6 +484,6 @@ def rate(event_id: int, meeting_id: int):
         abort(400)
     _apply(lambda: service.rate_meeting(db.session, event, meeting_id, _user(),
                                         form.outcome.data),
-           "Thank you: your rating helps the matchmaking learn.")
+           _("Thank you: your rating helps the matchmaking learn."))
     return _back(event.id)
 

@@ -1,15 +1,16 @@
 """Forms of the match pages: filters, shortlist, feedback, and area suggestions."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import AnyOf, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.forms import PortalForm
 from portal.models.enums import COUNTIES
 from portal.services.feedback import COMMENT_MAX_LENGTH
 
-TRL_CHOICES = [("", "Any TRL")] + [(str(level), f"TRL {level} or higher") for level in range(1, 10)]
+TRL_CHOICES = [("", _l("Any TRL"))] + [(str(level), _l("TRL %(level)d or higher", level=level))
+                                        for level in range(1, 10)]
 
 
 def _optional_int(value):
@@ -21,7 +22,7 @@ def _optional_int(value):
         return value  # left as text so the choice validator names the field
 
 
-class MatchFilterForm(FlaskForm):
+class MatchFilterForm(PortalForm):
     """Filters of the ranked companies (GET; no CSRF token needed for a read)."""
 
     class Meta:
@@ -53,11 +54,11 @@ class MatchFilterForm(FlaskForm):
         return args
 
 
-class ShortlistForm(FlaskForm):
+class ShortlistForm(PortalForm):
     """Button-only form: toggles a company on the challenge's shortlist."""
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(PortalForm):
     """Relevant / not relevant, with an optional comment."""
 
     verdict = StringField(_l("Verdict"), validators=[AnyOf(("relevant", "not_relevant"),
@@ -74,7 +75,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class AreaSuggestionForm(FlaskForm):
+class AreaSuggestionForm(PortalForm):
     """Accept or reject each suggested technology area."""
 
     accept = MultiCheckboxField(_l("Accept"), validators=[Optional()])

@@ -179,7 +179,7 @@ def area_suggestions():
                                          top_k=SUGGESTIONS)
     form = AreaSuggestionForm()
     # Every known area is a valid choice: the suggestions may shift between GET and POST.
-    choices = [(area.slug, area.name) for area in db.session.scalars(select(Area))]
+    choices = [(area.slug, area_name(area)) for area in db.session.scalars(select(Area))]
     form.accept.choices = choices
     form.reject.choices = choices
     if form.validate_on_submit():

@@ -163,3 +163,8 @@ def label(value: str | None) -> str:
         return ""
     text = LABELS.get(str(value))
     return str(text) if text is not None else str(value).replace("_", " ").capitalize()
+
+
+def lazy_label(value: str) -> LazyString | str:
+    """:func:`label`, put into the language of whoever reads it (for choices made at import)."""
+    return LABELS.get(str(value)) or str(value).replace("_", " ").capitalize()

@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import abort
+from flask import abort, has_request_context
+from flask_babel import force_locale, format_date, gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, false, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal.db import MAX_ID
+from portal.i18n import current_locale, recipient_locale
 from portal.models import (
     Challenge,
     Company,
@@ -207,7 +210,7 @@ def window_slots(event: Event, available_from: time | None,
 
 def _validate_times(fields: dict) -> None:
     if fields["start_time"] >= fields["end_time"]:
-        raise EventError("The event must end after it starts.")
+        raise EventError(_l("The event must end after it starts."))
 
 
 def create_event(session: Session, organiser: User, **fields) -> Event:
@@ -237,7 +240,8 @@ def update_event(session: Session, event: Event, actor: User, **fields) -> Event
 def set_status(session: Session, event: Event, status: str, actor: User) -> Event:
     """Move the event along draft -> open -> closed (a closed event may reopen)."""
     if status not in STATUS_TRANSITIONS.get(EventStatus(event.status), ()):
-        raise EventError(f"An event cannot go from {label(event.status)} to {label(status)}.")
+        raise EventError(_l("An event cannot go from %(old)s to %(new)s.",
+                              old=label(event.status), new=label(status)))
     before = event.status
     event.status = status
     audit.record(session, "event_status", actor=actor, target=event,
@@ -262,7 +266,7 @@ def attach_challenge(session: Session, event: Event, challenge_id: int, actor: U
     if challenge is None or not can_see_challenge(actor, challenge):
         abort(404)
     if challenge.status != ChallengeStatus.OPEN:
-        raise EventError("Only open challenges can be attached.")
+        raise EventError(_l("Only open challenges can be attached."))
     _check_window(available_from, available_until)
     link = session.scalar(select(EventChallenge).where(
         EventChallenge.event_id == event.id, EventChallenge.challenge_id == challenge.id))
@@ -279,7 +283,7 @@ def attach_challenge(session: Session, event: Event, challenge_id: int, actor: U
 
 def _check_window(available_from: time | None, available_until: time | None) -> None:
     if available_from and available_until and available_from >= available_until:
-        raise EventError("The availability window must end after it starts.")
+        raise EventError(_l("The availability window must end after it starts."))
 
 
 def detach_challenge(session: Session, event: Event, challenge_id: int, actor: User) -> None:
@@ -315,7 +319,7 @@ def register_company(session: Session, event: Event, company: Company, actor: Us
                      available_until: time | None = None) -> EventRegistration:
     """Register a company or research institute for an open event (or update its window)."""
     if event.status != EventStatus.OPEN:
-        raise EventError("Registration is not open for this event.")
+        raise EventError(_l("Registration is not open for this event."))
     _check_window(available_from, available_until)
     registration = registration_of(session, event, company)
     if registration is None:
@@ -334,7 +338,7 @@ def withdraw_company(session: Session, event: Event, company: Company, actor: Us
     """Withdraw: the registration is marked declined, open pairs declined, meetings dropped."""
     registration = registration_of(session, event, company)
     if registration is None or registration.status != RegistrationStatus.REGISTERED:
-        raise EventError("Your organisation is not registered for this event.")
+        raise EventError(_l("Your organisation is not registered for this event."))
     registration.status = RegistrationStatus.DECLINED
     pairs = session.scalars(select(EventPair).where(
         EventPair.event_id == event.id, EventPair.company_id == company.id,
@@ -394,7 +398,7 @@ def run_matchmaking(session: Session, event: Event, actor: User, *,
     from portal.services.matching import rank_companies
 
     if not 1 <= top_n <= MAX_TOP_N:
-        raise EventError(f"Choose between 1 and {MAX_TOP_N} companies per challenge.")
+        raise EventError(_l("Choose between 1 and %(max)d companies per challenge.", max=MAX_TOP_N))
     event.matchmaking_top_n = top_n
     summary = MatchmakingSummary()
     existing = {(p.challenge_id, p.company_id): p for p in session.scalars(
@@ -460,7 +464,8 @@ def set_pair_state(session: Session, event: Event, pair: EventPair, action: str,
         abort(400)
     sources, target = allowed[action]
     if pair.state not in sources:
-        raise EventError(f"A {label(pair.state).lower()} pair cannot be changed that way.")
+        raise EventError(_l("A pair in state “%(state)s” cannot be changed that way.",
+                              state=label(pair.state).lower()))
     pair.state = target
     audit.record(session, "event_pair_" + action, actor=actor, target=pair,
                  details={"event_id": event.id})
@@ -485,6 +490,24 @@ def _company_recipients(company: Company) -> tuple[list[User], list[str]]:
     return users, emails
 
 
+def _invitation_email(company: Company, event: Event, titles: list[str],
+                      link: str) -> tuple[str, str]:
+    """Subject and plain-text body of an invitation, in the current language."""
+    body = "\n".join([
+        gettext("Hello %(name)s,", name=company.contact_name or company.name), "",
+        gettext("%(company)s is invited to the regional cluster event %(event)s in %(venue)s "
+                "(%(county)s) on %(date)s, %(start)s-%(end)s.", company=company.name,
+                event=event.name, venue=event.venue, county=event.county,
+                date=format_date(event.date, "long"), start=event.start_time.strftime("%H:%M"),
+                end=event.end_time.strftime("%H:%M")), "",
+        gettext("The matchmaking found your profile a good fit for these challenges:"),
+        *(f"  - {title}" for title in titles), "",
+        gettext("Accept or decline each invitation on the event page: %(link)s", link=link), "",
+        gettext("SME Challenge Portal"),
+    ])
+    return gettext("Invitation: %(event)s", event=event.name), body
+
+
 def send_invitations(session: Session, event: Event, actor: User, *, link: str
                      ) -> InvitationSummary:
     """Invite the companies of every locked and proposed pair.
@@ -502,7 +525,7 @@ def send_invitations(session: Session, event: Event, actor: User, *, link: str
         An :class:`InvitationSummary` (counts and the new outbox message ids).
     """
     if event.status != EventStatus.OPEN:
-        raise EventError("Open registration before sending invitations.")
+        raise EventError(_l("Open registration before sending invitations."))
     pairs = session.scalars(select(EventPair).where(
         EventPair.event_id == event.id, EventPair.state.in_(INVITABLE_STATES))
         .options(selectinload(EventPair.company), selectinload(EventPair.challenge))).all()
@@ -516,24 +539,21 @@ def send_invitations(session: Session, event: Event, actor: User, *, link: str
         company = company_pairs[0].company
         titles = sorted(p.challenge.title for p in company_pairs)
         users, emails = _company_recipients(company)
-        note = (f"{company.name} is invited to {event.name} ({event.date:%d %b %Y}) to meet "
-                f"the owners of {len(titles)} challenge(s).")
         for user in users:
+            with force_locale(recipient_locale(user)):
+                note = ngettext("%(company)s is invited to %(event)s (%(date)s) to meet the "
+                                "owner of %(num)d challenge.",
+                                "%(company)s is invited to %(event)s (%(date)s) to meet the "
+                                "owners of %(num)d challenges.", len(titles),
+                                company=company.name, event=event.name,
+                                date=format_date(event.date))
             notify(session, user, note, link)
             summary.notifications += 1
-        body = "\n".join([
-            f"Hello {company.contact_name or company.name},", "",
-            f"{company.name} is invited to the regional cluster event {event.name} in "
-            f"{event.venue} ({event.county}) on {event.date:%d %B %Y}, "
-            f"{event.start_time:%H:%M}-{event.end_time:%H:%M}.", "",
-            "The matchmaking found your profile a good fit for these challenges:",
-            *(f"  - {title}" for title in titles), "",
-            f"Accept or decline each invitation on the event page: {link}", "",
-            "SME Challenge Portal",
-        ])
+        # One e-mail text per company, in the language of its first user (or the default).
+        with force_locale(recipient_locale(users[0] if users else None)):
+            subject, body = _invitation_email(company, event, titles, link)
         for email in emails:
-            messages.append(mail.queue(session, recipient=email,
-                                       subject=f"Invitation: {event.name}", body=body,
+            messages.append(mail.queue(session, recipient=email, subject=subject, body=body,
                                        event_id=event.id))
         summary.companies += 1
     session.flush()
@@ -553,10 +573,10 @@ def respond_to_invitation(session: Session, event: Event, pair: EventPair, user:
             user, pair.challenge):
         abort(404)
     if pair.state != PairState.INVITED:
-        raise EventError("This invitation has already been answered.")
+        raise EventError(_l("This invitation has already been answered."))
     if accept:
         if event.status != EventStatus.OPEN:
-            raise EventError("Registration for this event is closed.")
+            raise EventError(_l("Registration for this event is closed."))
         pair.state = PairState.ACCEPTED
         registration = registration_of(session, event, company)
         if registration is None:
@@ -597,7 +617,7 @@ def request_meeting(session: Session, event: Event, challenge_id: int, user: Use
     if not attached or not can_see_challenge(user, challenge):
         abort(404)
     if challenge not in requestable_challenges(session, event, user):
-        raise EventError("Register first; you can ask each challenge owner once.")
+        raise EventError(_l("Register first; you can ask each challenge owner once."))
     pair = session.scalar(select(EventPair).where(
         EventPair.event_id == event.id, EventPair.challenge_id == challenge.id,
         EventPair.company_id == company.id))
@@ -609,8 +629,8 @@ def request_meeting(session: Session, event: Event, challenge_id: int, user: Use
     pair.state = PairState.REQUESTED
     session.flush()
     for owner in _challenge_owners(session, challenge):
-        notify(session, owner, f"{company.name} asks to meet you about “{challenge.title}” at "
-               f"{event.name}.")
+        notify(session, owner, _l("%(company)s asks to meet you about “%(title)s” at %(event)s.",
+                                  company=company.name, title=challenge.title, event=event.name))
     audit.record(session, "event_meeting_request", actor=user, target=pair,
                  details={"event_id": event.id, "challenge_id": challenge.id})
     return pair
@@ -632,13 +652,16 @@ def decide_request(session: Session, event: Event, pair: EventPair, user: User,
     if not may_decide_request(user, event, pair):
         abort(403)
     if pair.state != PairState.REQUESTED:
-        raise EventError("This request has already been answered.")
+        raise EventError(_l("This request has already been answered."))
     pair.state = PairState.ACCEPTED if accept else PairState.DECLINED
     session.flush()
     company = pair.company
     for member in _company_recipients(company)[0]:
-        notify(session, member, f"Your meeting request about “{pair.challenge.title}” at "
-               f"{event.name} was {'accepted' if accept else 'declined'}.")
+        message = (_l("Your meeting request about “%(title)s” at %(event)s was accepted.",
+                      title=pair.challenge.title, event=event.name) if accept else
+                   _l("Your meeting request about “%(title)s” at %(event)s was declined.",
+                      title=pair.challenge.title, event=event.name))
+        notify(session, member, message)
     audit.record(session, "event_request_" + ("accept" if accept else "decline"),
                  actor=user, target=pair, details={"event_id": event.id})
     return pair
@@ -687,7 +710,7 @@ def schedule_event(session: Session, event: Event, actor: User) -> ScheduleOutco
     """
     slots = slot_count(event)
     if slots == 0:
-        raise EventError("The event is shorter than one meeting.")
+        raise EventError(_l("The event is shorter than one meeting."))
     pairs = accepted_pairs(session, event)
     by_id = {p.id: p for p in pairs}
     meetings = session.scalars(select(Meeting).where(Meeting.event_id == event.id)).all()
@@ -829,7 +852,7 @@ def rate_meeting(session: Session, event: Event, meeting_id: int, user: User,
     if outcome not in tuple(MeetingOutcome):
         abort(400)
     if local_time(meeting.starts_at) > datetime.now(EVENT_TZ):
-        raise EventError("Meetings can be rated once they have taken place.")
+        raise EventError(_l("Meetings can be rated once they have taken place."))
     setattr(meeting, f"{role}_outcome", outcome)
     pair = meeting.pair
     feedback = session.scalar(select(MatchFeedback).where(
@@ -988,19 +1011,35 @@ def build_export(session: Session, event: Event, kind: str, fmt: str, actor: Use
     Raises:
         EventError: An unknown kind/format combination.
     """
+    # Headers and labels follow the exporting user's language (the API's is English).
+    locale = current_locale() if has_request_context() else recipient_locale(actor)
+    with force_locale(locale):
+        result = _build_export(session, event, kind, fmt, actor, company_id, unit)
+    audit.record(session, "export", actor=actor, target=event, details={
+        "kind": kind, "format": fmt, "rows": result.rows, "via": via,
+        **({"company_id": company_id} if company_id is not None else {}),
+        **({"unit": unit} if unit is not None else {})})
+    return result
+
+
+def _build_export(session: Session, event: Event, kind: str, fmt: str, actor: User | None,
+                  company_id: int | None, unit: str | None) -> ExportFile:
     base = f"event-{event.id}-{_slug(event.name)}"
     if kind == "matches" and fmt in ("csv", "xlsx"):
         rows = match_rows(session, event)
-        stamp = export_stamp(session, event, actor, f"Match list: {event.name}")
+        stamp = export_stamp(session, event, actor,
+                             gettext("Match list: %(event)s", event=event.name))
         if fmt == "csv":
-            data, mimetype = exports.matches_csv(rows, stamp), exports.CSV_MIMETYPE
+            data, mimetype = exports.matches_csv(rows, stamp, gettext), exports.CSV_MIMETYPE
         else:
-            data, mimetype = exports.matches_xlsx(rows, stamp), exports.XLSX_MIMETYPE
+            data, mimetype = exports.matches_xlsx(rows, stamp, gettext), exports.XLSX_MIMETYPE
         result = ExportFile(data, f"{base}-matches.{fmt}", mimetype, len(rows))
     elif kind == "schedule" and fmt == "xlsx":
         meetings = meeting_rows(event, event_meetings(session, event))
-        stamp = export_stamp(session, event, actor, f"Meeting schedule: {event.name}")
-        result = ExportFile(exports.schedule_xlsx(meetings, stamp, tables=event.tables),
+        stamp = export_stamp(session, event, actor,
+                             gettext("Meeting schedule: %(event)s", event=event.name))
+        result = ExportFile(exports.schedule_xlsx(meetings, stamp, tables=event.tables,
+                                                  translate=gettext),
                             f"{base}-schedule.xlsx", exports.XLSX_MIMETYPE, len(meetings))
     elif kind == "calendar" and fmt == "ics":
         meetings = meeting_rows(event, event_meetings(session, event, company_id=company_id,
@@ -1018,10 +1057,6 @@ def build_export(session: Session, event: Event, kind: str, fmt: str, actor: Use
                             f"{base}{suffix}.ics", exports.ICS_MIMETYPE, len(meetings))
     else:
         raise EventError(f"No {fmt} export of {kind}.")
-    audit.record(session, "export", actor=actor, target=event, details={
-        "kind": kind, "format": fmt, "rows": result.rows, "via": via,
-        **({"company_id": company_id} if company_id is not None else {}),
-        **({"unit": unit} if unit is not None else {})})
     return result
 
 

@@ -3,13 +3,13 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import EmailField, URLField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.challenges.forms import TRL_CHOICES, MultiCheckboxField, optional_int, options
-from portal.models.enums import COUNTIES, Clearance, ProfileKind, SizeBand, label
+from portal.forms import PortalForm
+from portal.models.enums import COUNTIES, Clearance, ProfileKind, SizeBand, lazy_label
 from portal.services.accounts import check_email
 from portal.services.profiles import RECOMMENDED_DESCRIPTION_WORDS, ProfileData
 from portal.services.validation import validate_country, validate_org_number, validate_website
@@ -17,10 +17,10 @@ from portal.services.validation import validate_country, validate_org_number, va
 PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,38}$")
 
 
-class CompanyForm(FlaskForm):
+class CompanyForm(PortalForm):
     kind = RadioField(_l("Profile type"), default=ProfileKind.COMPANY.value,
                       render_kw={"class": "radio-list"},
-                      choices=options((k.value, label(k.value)) for k in ProfileKind))
+                      choices=options((k.value, lazy_label(k.value)) for k in ProfileKind))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     country = StringField(
         _l("Country"), default="NO", validators=[DataRequired(), Length(max=2)],
@@ -42,16 +42,18 @@ class CompanyForm(FlaskForm):
     description = TextAreaField(
         _l("Capability description"), validators=[DataRequired(), Length(max=20000)],
         render_kw={"rows": 14},
-        description=f"The matcher's main input: aim for {RECOMMENDED_DESCRIPTION_WORDS}+ words. "
-                    "Name your products and methods, the environments they work in (Arctic, "
-                    "maritime, urban), standards you meet, test results and customers. Concrete "
-                    "terms such as “towed sonar array” or “JP-8” help challenge owners find you.")
+        description=_l("The matcher's main input: aim for %(count)d+ words. Name your products "
+                       "and methods, the environments they work in (Arctic, maritime, urban), "
+                       "standards you meet, test results and customers. Concrete terms such as "
+                       "“towed sonar array” or “JP-8” help challenge owners find you.",
+                       count=RECOMMENDED_DESCRIPTION_WORDS))
     areas = MultiCheckboxField(_l("Technology areas"), coerce=int, validators=[Optional()])
     trl = SelectField(_l("TRL of main offering"), choices=TRL_CHOICES, coerce=optional_int,
                       validators=[Optional()],
                       description=_l("1 = basic principles observed, 9 = proven in operations."))
     clearance = SelectField(
-        _l("Security clearance"), choices=options((c.value, label(c.value)) for c in Clearance),
+        _l("Security clearance"),
+        choices=options((c.value, lazy_label(c.value)) for c in Clearance),
         description=_l("Changing it withdraws any verification until an admin checks again."))
     export_control_experience = BooleanField(_l("We have export-control experience"))
     norwegian_owned = BooleanField(_l("Norwegian-controlled ownership"), default=True)

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.challenges.forms import options
 from portal.db import db
+from portal.i18n import area_name
 from portal.models import Company
 from portal.models.enums import Role
 from portal.services import matching
@@ -68,7 +69,7 @@ def edit():
     company = user.company
     form = CompanyForm(obj=company)
     areas = list_areas(db.session)
-    form.areas.choices = options((area.id, area.name) for area in areas)
+    form.areas.choices = options((area.id, area_name(area)) for area in areas)
     if company is not None and not form.is_submitted():
         form.areas.data = [area.id for area in company.areas]
         form.country.data = company.country or "NO"
