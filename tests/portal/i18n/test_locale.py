@@ -166,3 +166,41 @@ def test_notifications_are_written_in_the_recipients_language(
     assert note_for_sme.message == ("Interessemeldinga di for «Droner i kystsonen» vart sett på "
                                     "kortlista av Kystjegerkommandoen.")
     assert note_for_owner.message.endswith("expressed interest in “Droner i kystsonen”.")
+
+
+def test_the_account_page_saves_the_language(client, make_user, login):
+    user = make_user("sme", locale="nn")
+    login(user)
+    body = client.get("/account/").get_data(as_text=True)
+    select = re.search(r'<select id="account-locale" name="locale">.*?</select>', body, re.S)
+    assert '<option value="nn" lang="nn" selected>' in select.group(0)
+    response = client.post("/language", data={"locale": "en", "next": "/account/#language"})
+    assert response.headers["Location"].endswith("/account/#language")
+    assert db.session.get(User, user.id).locale == "en"
+
+
+def test_export_headers_follow_the_exporting_user(client, make_user, login):
+    from datetime import date, time, timedelta
+
+    from portal.models import Event
+
+    organiser = make_user("organiser", locale="nn")
+    event = Event(name="Innovasjonsdag", county="Trøndelag", venue="Ørland",
+                  date=date.today() + timedelta(days=9), start_time=time(9, 0),
+                  end_time=time(10, 0), meeting_minutes=20, tables=1, status="open",
+                  organiser_id=organiser.id)
+    db.session.add(event)
+    db.session.commit()
+    login(organiser)
+    csv = client.get(f"/events/{event.id}/export/matches.csv").get_data(as_text=True)
+    assert "# Eksport: Treffliste: Innovasjonsdag" in csv
+    assert "Arrangement,Utfordring,Bedrift,Organisasjonsnummer,Fylke,Poengsum" in csv
+    # The same export through the API (a program asking) stays English.
+    from portal.services.tokens import create_token
+
+    _, raw = create_token(db.session, organiser, "ci")
+    db.session.commit()
+    api = client.application.test_client()
+    api_csv = api.get(f"/api/v1/events/{event.id}/matches?format=csv",
+                      headers={"Authorization": f"Bearer {raw}"}).get_data(as_text=True)
+    assert "Event,Challenge,Company,Organisation number,County,Score" in api_csv
