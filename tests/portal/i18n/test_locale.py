@@ -204,3 +204,30 @@ def test_export_headers_follow_the_exporting_user(client, make_user, login):
     api_csv = api.get(f"/api/v1/events/{event.id}/matches?format=csv",
                       headers={"Authorization": f"Bearer {raw}"}).get_data(as_text=True)
     assert "Event,Challenge,Company,Organisation number,County,Score" in api_csv
+
+
+@pytest.mark.parametrize("app_config", [{"BABEL_DEFAULT_LOCALE": "nb", "WTF_CSRF_ENABLED": True}])
+def test_the_switch_needs_the_csrf_token(client, app_config):
+    assert client.post("/language", data={"locale": "en"}).status_code == 400
+    assert client.get_cookie("lang") is None
+    page = client.get("/about").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/language", data={"locale": "en", "csrf_token": token})
+    assert response.status_code == 302 and client.get_cookie("lang").value == "en"
+
+
+def test_every_matcher_note_is_in_the_catalogs():
+    # The matching library writes its notes in English; pages translate them by exact text.
+    from pathlib import Path
+
+    from portal.i18n import MATCHER_NOTES
+
+    source = (Path(__file__).resolve().parents[3] / "matching" / "explain.py").read_text()
+    templates = re.findall(r'notes\.append\(\s*((?:f?"[^"]*"\s*)+)\)', source)
+    assert len(templates) == 4
+    expected = set()
+    for template in templates:
+        text = "".join(re.findall(r'f?"([^"]*)"', template))
+        for side in ("challenge", "company"):
+            expected.add(text.replace("{missing[0]}", side).replace("{who}", side))
+    assert expected == set(MATCHER_NOTES)
