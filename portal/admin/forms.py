@@ -80,6 +80,15 @@ class AreaForm(PortalForm):
         description=_l("A few sentences on what the area covers. The matcher uses them to suggest "
                     "areas from free text, so name concrete technologies and uses."),
     )
+    name_nb = StringField(_l("Name in Bokmål"), validators=[Optional(), Length(max=200)])
+    name_nn = StringField(_l("Name in Nynorsk"), validators=[Optional(), Length(max=200)])
+    description_nb = TextAreaField(_l("Description in Bokmål"),
+                                   validators=[Optional(), Length(max=4000)])
+    description_nn = TextAreaField(
+        _l("Description in Nynorsk"), validators=[Optional(), Length(max=4000)],
+        description=_l("Shown to readers of that language; the English name and description "
+                       "are shown where these are empty, and the matcher always reads the "
+                       "English."))
     related = MultiCheckboxField(
         _l("Related areas"), coerce=int, validators=[Optional()],
         description=_l("Areas of the other kind this one relates to (the crosswalk): an emerging "

@@ -186,9 +186,11 @@ def areas():
     form, all_areas = _area_form()
     if form.validate_on_submit():
         try:
+            translations = {key: getattr(form, key).data for key in
+                            ("name_nb", "name_nn", "description_nb", "description_nn")}
             area = accounts.add_area(db.session, _admin(), name=form.name.data,
                                      kind=form.kind.data, description=form.description.data,
-                                     related_ids=form.related.data)
+                                     related_ids=form.related.data, translations=translations)
         except accounts.AccountError as exc:
             db.session.rollback()
             getattr(form, exc.field or "name").errors.append(exc.message)

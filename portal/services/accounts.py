@@ -570,8 +570,12 @@ def slugify(name: str) -> str:
     return slug[:64] or "area"
 
 
+AREA_TRANSLATIONS = ("name_nb", "name_nn", "description_nb", "description_nn")
+
+
 def add_area(session: Session, admin: User, *, name: str, kind: str, description: str,
-             related_ids: list[int] | None = None) -> Area:
+             related_ids: list[int] | None = None,
+             translations: dict[str, str | None] | None = None) -> Area:
     """Add a technology area to the taxonomy, linked to areas of the other kind.
 
     Args:
@@ -581,6 +585,8 @@ def add_area(session: Session, admin: User, *, name: str, kind: str, description
         kind: "priority" or "emerging".
         description: a few sentences; the matcher uses them to suggest areas.
         related_ids: ids of areas of the other kind (the crosswalk).
+        translations: ``name_nb``, ``name_nn``, ``description_nb``, ``description_nn``; empty
+            ones are stored as None (pages then show the English).
 
     Returns:
         The new area, flushed.
@@ -604,6 +610,9 @@ def add_area(session: Session, admin: User, *, name: str, kind: str, description
     position = (session.scalar(select(func.max(Area.position)).where(Area.kind == kind)) or 0) + 1
     area = Area(slug=slug, name=name, kind=kind, description=description.strip(),
                 position=position)
+    for key in AREA_TRANSLATIONS:
+        value = ((translations or {}).get(key) or "").strip()
+        setattr(area, key, value or None)
     if kind == "emerging":
         area.related_priorities = related
     else:

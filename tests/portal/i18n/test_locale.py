@@ -231,3 +231,22 @@ def test_every_matcher_note_is_in_the_catalogs():
         for side in ("challenge", "company"):
             expected.add(text.replace("{missing[0]}", side).replace("{who}", side))
     assert expected == set(MATCHER_NOTES)
+
+
+def test_an_admin_names_a_new_area_in_each_language(client, make_user, login):
+    login(make_user("admin"))
+    response = client.post("/admin/areas", data={
+        "name": "Directed energy", "kind": "emerging",
+        "description": "Lasers and high-power microwaves against drones and missiles.",
+        "name_nb": "Rettet energi", "name_nn": "",
+        "description_nb": "Laser og kraftig mikrobølgestråling mot droner og missiler.",
+    })
+    assert response.status_code == 302
+    pages = {}
+    for language in ("nb", "nn", "en"):
+        client.set_cookie("lang", language)
+        pages[language] = client.get("/taxonomy").get_data(as_text=True)
+    assert "<h3>Rettet energi</h3>" in pages["nb"]
+    assert "Laser og kraftig mikrobølgestråling" in pages["nb"]
+    assert "<h3>Directed energy</h3>" in pages["nn"]  # no Nynorsk name given: the English
+    assert "<h3>Directed energy</h3>" in pages["en"]
