@@ -75,6 +75,9 @@ def load_config(instance_path: Path) -> dict:
         "ACCESSIBILITY_CONTACT": os.environ.get("ACCESSIBILITY_CONTACT")
         or os.environ.get("SMTP_SENDER", "portal@localhost"),
         "PAGE_SIZE": 20,
+        # Language for visitors whose browser names none we serve; the switch overrides it.
+        "BABEL_DEFAULT_LOCALE": os.environ.get("PORTAL_DEFAULT_LOCALE", "nb"),
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", 0)),
     }

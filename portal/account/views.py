@@ -1,6 +1,7 @@
 """The account page: who you are, password change, personal API tokens."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.auth.views import start_session
@@ -47,7 +48,7 @@ def change_password():
     db.session.commit()
     # Every other session ended with the old token; this browser starts a fresh one.
     start_session(user)
-    flash("Your password is changed. Other devices have been logged out.", "success")
+    flash(_("Your password is changed. Other devices have been logged out."), "success")
     return redirect(url_for("account.index"))
 
 
@@ -74,5 +75,5 @@ def revoke_token(token_id: int):
     except tokens.TokenError:
         abort(404)
     db.session.commit()
-    flash(f"The token \u201c{token.name}\u201d is revoked.", "success")
+    flash(_("The token \u201c%(name)s\u201d is revoked.", name=token.name), "success")
     return redirect(url_for("account.index"))

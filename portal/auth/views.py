@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
@@ -19,7 +20,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 LOGIN_FAILED = "The email or password is not correct."
 # Endpoints a pending (not yet approved) account may reach; the account blueprint too.
-PENDING_ALLOWED_ENDPOINTS = frozenset({"main.pending", "auth.logout", "static"})
+PENDING_ALLOWED_ENDPOINTS = frozenset({"main.pending", "auth.logout", "language.switch", "static"})
 PENDING_ALLOWED_BLUEPRINTS = frozenset({"account"})
 
 
@@ -110,9 +111,9 @@ def signup():
         else:
             start_session(user)
             if user.status == AccountStatus.PENDING:
-                flash("Your account is created. An administrator will review it.", "success")
+                flash(_("Your account is created. An administrator will review it."), "success")
             else:
-                flash("Welcome! Complete your company profile so the matcher can find you.",
+                flash(_("Welcome! Complete your company profile so the matcher can find you."),
                       "success")
             return redirect(landing_page(user))
     return render_template("auth/signup.html", form=form)
@@ -148,7 +149,7 @@ def login():
             start_session(result.user)
             if result.user.status == AccountStatus.PENDING:
                 return redirect(url_for("main.pending"))
-            flash("You are logged in.", "success")
+            flash(_("You are logged in."), "success")
             return redirect(safe_next(form.next.data) or landing_page(result.user))
         failed = True
     return render_template("auth/login.html", form=form, failed=failed,
@@ -162,5 +163,5 @@ def logout():
         db.session.commit()
     logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))

@@ -1,6 +1,7 @@
 """Front page, dashboard, notifications, taxonomy, about page and health check."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -70,7 +71,7 @@ def notifications():
 def notifications_read():
     notes.mark_all_read(db.session, _viewer())
     db.session.commit()
-    flash("All notifications marked as read.", "success")
+    flash(_("All notifications marked as read."), "success")
     return redirect(url_for("main.notifications"))
 
 

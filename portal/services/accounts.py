@@ -14,10 +14,13 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from portal import search
 from portal.db import utcnow
 from portal.models import Area, AuditEntry, Company, User
 from portal.models.enums import AccountStatus, ProfileKind, Role
@@ -83,7 +86,7 @@ def common_passwords() -> frozenset[str]:
     )
 
 
-def password_problem(password: str, email: str | None = None) -> str | None:
+def password_problem(password: str, email: str | None = None) -> LazyString | None:
     """Why ``password`` is not acceptable, or None when it is.
 
     Length and a list of common passwords only: no composition rules (ASVS 6.2).
@@ -97,17 +100,17 @@ def password_problem(password: str, email: str | None = None) -> str | None:
     """
     password = password or ""
     if len(password) < PASSWORD_MIN_LENGTH:
-        return f"Use at least {PASSWORD_MIN_LENGTH} characters."
+        return _l("Use at least %(count)d characters.", count=PASSWORD_MIN_LENGTH)
     if len(password) > PASSWORD_MAX_LENGTH:
-        return f"Use at most {PASSWORD_MAX_LENGTH} characters."
+        return _l("Use at most %(count)d characters.", count=PASSWORD_MAX_LENGTH)
     folded = password.casefold()
     if folded in common_passwords():
-        return "This password is one of the most common ones; choose a less guessable one."
+        return _l("This password is one of the most common ones; choose a less guessable one.")
     if email:
         address = normalise_email(email)
         local_part = address.partition("@")[0]
         if folded in {address, local_part}:
-            return "Do not use your email address as your password."
+            return _l("Do not use your email address as your password.")
     return None
 
 
@@ -127,12 +130,13 @@ def check_email(raw: str | None) -> str:
     """
     email = normalise_email(raw)
     if len(email) > 254:
-        raise ValueError("An email address has at most 254 characters.")
+        raise ValueError(_l("An email address has at most 254 characters."))
     try:
         # test_environment allows the reserved .test domain (demo data) and skips DNS.
         validate_email(email, check_deliverability=False, test_environment=True)
     except EmailNotValidError as exc:
-        raise ValueError(f"This is not a valid email address: {exc}") from None
+        raise ValueError(_l("This is not a valid email address: %(reason)s",
+                            reason=str(exc))) from None
     return email
 
 
@@ -191,22 +195,23 @@ def register(
     """
     email = normalise_email(email)
     if role not in SIGNUP_ROLES:
-        raise AccountError("Choose SME, military user or organiser.", "account_type")
+        raise AccountError(_l("Choose SME, military user or organiser."), "account_type")
     if email_taken(session, email):
-        raise AccountError("An account with this email already exists. Log in instead.", "email")
+        raise AccountError(_l("An account with this email already exists. Log in instead."),
+                           "email")
     problem = password_problem(password, email)
     if problem:
         raise AccountError(problem, "password")
     company = None
     if role == Role.SME:
         if not (company_name or "").strip():
-            raise AccountError("Give your company's name.", "company_name")
+            raise AccountError(_l("Give your company's name."), "company_name")
         if not org_number and not country:
-            raise AccountError("Give an organisation number or a country.", "org_number")
+            raise AccountError(_l("Give an organisation number or a country."), "org_number")
         if org_number and org_number_taken(session, org_number):
             raise AccountError(
-                "A company with this organisation number is already registered. "
-                "Ask a colleague who has an account, or contact the administrators.",
+                _l("A company with this organisation number is already registered. "
+                   "Ask a colleague who has an account, or contact the administrators."),
                 "org_number",
             )
         company = Company(
@@ -219,7 +224,7 @@ def register(
         )
         session.add(company)
     elif role == Role.MILITARY and not (unit or "").strip():
-        raise AccountError("Give the unit you act for.", "unit")
+        raise AccountError(_l("Give the unit you act for."), "unit")
     user = User(
         email=email,
         password_hash=hash_password(password),
@@ -372,7 +377,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     """
     if not verify_password(user.password_hash, current or ""):
         audit.record(session, "password_change", actor=user, target=user, outcome="failure")
-        raise AccountError("Your current password is not correct.", "current_password")
+        raise AccountError(_l("Your current password is not correct."), "current_password")
     problem = password_problem(new, user.email)
     if problem:
         raise AccountError(problem, "new_password")
@@ -453,7 +458,7 @@ def approve_user(session: Session, admin: User, user: User) -> None:
         AccountError: the account is not pending.
     """
     if user.status != AccountStatus.PENDING:
-        raise AccountError("Only pending accounts can be approved.")
+        raise AccountError(_l("Only pending accounts can be approved."))
     _set_status(session, admin, user, AccountStatus.ACTIVE, "approve_user")
 
 
@@ -464,9 +469,9 @@ def disable_user(session: Session, admin: User, user: User) -> None:
         AccountError: the admin targets their own account, or it is already disabled.
     """
     if user.id == admin.id:
-        raise AccountError("You cannot disable your own account.")
+        raise AccountError(_l("You cannot disable your own account."))
     if user.status == AccountStatus.DISABLED:
-        raise AccountError("This account is already disabled.")
+        raise AccountError(_l("This account is already disabled."))
     rotate_session_token(user)
     _set_status(session, admin, user, AccountStatus.DISABLED, "disable_user")
 
@@ -478,7 +483,7 @@ def enable_user(session: Session, admin: User, user: User) -> None:
         AccountError: the account is not disabled.
     """
     if user.status != AccountStatus.DISABLED:
-        raise AccountError("Only disabled accounts can be re-enabled.")
+        raise AccountError(_l("Only disabled accounts can be re-enabled."))
     _set_status(session, admin, user, AccountStatus.ACTIVE, "enable_user")
 
 
@@ -489,11 +494,11 @@ def change_role(session: Session, admin: User, user: User, role: str) -> None:
         AccountError: unknown role, no change, or an admin demoting themselves.
     """
     if role not in tuple(Role):
-        raise AccountError("Unknown role.")
+        raise AccountError(_l("Unknown role."))
     if user.role == role:
-        raise AccountError("The account already has this role.")
+        raise AccountError(_l("The account already has this role."))
     if user.id == admin.id:
-        raise AccountError("You cannot change your own role.")
+        raise AccountError(_l("You cannot change your own role."))
     before = user.role
     user.role = role
     # Privileges changed: make the user sign in again so no page keeps the old view.
@@ -514,8 +519,9 @@ def companies_query(verified: bool | None = None, clearance: str | None = None,
         query = query.where(Company.clearance_verified.is_(verified))
     if clearance:
         query = query.where(Company.clearance == clearance)
-    if name:
-        query = query.where(Company.name.ilike(f"%{_escape_like(name)}%", escape="\\"))
+    clause = search.matches(name or "", Company.search_text, (Company.name,))
+    if clause is not None:
+        query = query.where(clause)
     declared_first = case((Company.clearance == "facility", 0),
                           (Company.clearance == "in_process", 1), else_=2)
     return query.order_by(declared_first, Company.name, Company.id)
@@ -528,7 +534,7 @@ def vet_company(session: Session, admin: User, company: Company) -> None:
         AccountError: already verified.
     """
     if company.clearance_verified:
-        raise AccountError("This company is already vetted.")
+        raise AccountError(_l("This company is already vetted."))
     company.clearance_verified = True
     company.verified_at = utcnow()
     company.verified_by_id = admin.id
@@ -545,7 +551,7 @@ def unvet_company(session: Session, admin: User, company: Company) -> None:
         AccountError: not vetted.
     """
     if not company.clearance_verified:
-        raise AccountError("This company is not vetted.")
+        raise AccountError(_l("This company is not vetted."))
     company.clearance_verified = False
     company.verified_at = None
     company.verified_by_id = None
@@ -557,9 +563,6 @@ def unvet_company(session: Session, admin: User, company: Company) -> None:
 # --- Administration: technology areas ---------------------------------------------------------
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
 
 def slugify(name: str) -> str:
     """URL-safe slug: lower-case ASCII words joined by hyphens."""
@@ -568,8 +571,12 @@ def slugify(name: str) -> str:
     return slug[:64] or "area"
 
 
+AREA_TRANSLATIONS = ("name_nb", "name_nn", "description_nb", "description_nn")
+
+
 def add_area(session: Session, admin: User, *, name: str, kind: str, description: str,
-             related_ids: list[int] | None = None) -> Area:
+             related_ids: list[int] | None = None,
+             translations: dict[str, str | None] | None = None) -> Area:
     """Add a technology area to the taxonomy, linked to areas of the other kind.
 
     Args:
@@ -579,6 +586,8 @@ def add_area(session: Session, admin: User, *, name: str, kind: str, description
         kind: "priority" or "emerging".
         description: a few sentences; the matcher uses them to suggest areas.
         related_ids: ids of areas of the other kind (the crosswalk).
+        translations: ``name_nb``, ``name_nn``, ``description_nb``, ``description_nn``; empty
+            ones are stored as None (pages then show the English).
 
     Returns:
         The new area, flushed.
@@ -588,9 +597,9 @@ def add_area(session: Session, admin: User, *, name: str, kind: str, description
     """
     name = " ".join(name.split())
     if kind not in AREA_KINDS:
-        raise AccountError("Choose priority area or emerging technology.", "kind")
+        raise AccountError(_l("Choose priority area or emerging technology."), "kind")
     if session.scalar(select(Area.id).where(func.lower(Area.name) == name.lower())):
-        raise AccountError("An area with this name already exists.", "name")
+        raise AccountError(_l("An area with this name already exists."), "name")
     slug = base = slugify(name)
     n = 2
     while session.scalar(select(Area.id).where(Area.slug == slug)) is not None:
@@ -598,10 +607,13 @@ def add_area(session: Session, admin: User, *, name: str, kind: str, description
         n += 1
     related = list(session.scalars(select(Area).where(Area.id.in_(related_ids or []))))
     if any(area.kind == kind for area in related):
-        raise AccountError("Related areas must be of the other kind.", "related")
+        raise AccountError(_l("Related areas must be of the other kind."), "related")
     position = (session.scalar(select(func.max(Area.position)).where(Area.kind == kind)) or 0) + 1
     area = Area(slug=slug, name=name, kind=kind, description=description.strip(),
                 position=position)
+    for key in AREA_TRANSLATIONS:
+        value = ((translations or {}).get(key) or "").strip()
+        setattr(area, key, value or None)
     if kind == "emerging":
         area.related_priorities = related
     else:

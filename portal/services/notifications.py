@@ -2,15 +2,24 @@
 
 from typing import cast
 
+from flask_babel import force_locale
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from portal.db import db, utcnow
+from portal.i18n import recipient_locale
 from portal.models import Notification, User
 
 
-def notify(session: Session, user: User, message: str, link: str | None = None) -> Notification:
-    note = Notification(user_id=user.id, message=message[:500], link=link)
+def notify(session: Session, user: User, message: object, link: str | None = None) -> Notification:
+    """Store a notification for ``user``.
+
+    ``message`` may be a lazy gettext string: it is rendered in the recipient's language (their
+    saved choice, else the portal's default), not the language of whoever caused it.
+    """
+    with force_locale(recipient_locale(user)):
+        text = str(message)
+    note = Notification(user_id=user.id, message=text[:500], link=link)
     session.add(note)
     return note
 

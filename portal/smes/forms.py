@@ -2,13 +2,14 @@
 
 import re
 
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import EmailField, URLField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.challenges.forms import TRL_CHOICES, MultiCheckboxField, optional_int, options
-from portal.models.enums import COUNTIES, Clearance, ProfileKind, SizeBand, label
+from portal.forms import PortalForm
+from portal.models.enums import COUNTIES, Clearance, ProfileKind, SizeBand, lazy_label
 from portal.services.accounts import check_email
 from portal.services.profiles import RECOMMENDED_DESCRIPTION_WORDS, ProfileData
 from portal.services.validation import validate_country, validate_org_number, validate_website
@@ -16,44 +17,46 @@ from portal.services.validation import validate_country, validate_org_number, va
 PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,38}$")
 
 
-class CompanyForm(FlaskForm):
-    kind = RadioField("Profile type", default=ProfileKind.COMPANY.value,
+class CompanyForm(PortalForm):
+    kind = RadioField(_l("Profile type"), default=ProfileKind.COMPANY.value,
                       render_kw={"class": "radio-list"},
-                      choices=options((k.value, label(k.value)) for k in ProfileKind))
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+                      choices=options((k.value, lazy_label(k.value)) for k in ProfileKind))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     country = StringField(
-        "Country", default="NO", validators=[DataRequired(), Length(max=2)],
-        description="Two-letter ISO code: NO for Norway, SE, DK, DE, GB, US ...")
+        _l("Country"), default="NO", validators=[DataRequired(), Length(max=2)],
+        description=_l("Two-letter ISO code: NO for Norway, SE, DK, DE, GB, US ..."))
     org_number = StringField(
-        "Organisation number", validators=[Length(max=20)],
-        description="Nine digits from the Brønnøysund Register. Required for Norwegian "
-                    "companies; foreign companies may leave it empty.")
-    county = SelectField("County", choices=options([("", "—")] + [(c, c) for c in COUNTIES]),
-                         description="Required for Norwegian companies.")
-    municipality = StringField("Municipality", validators=[Optional(), Length(max=100)])
-    size_band = SelectField("Employees",
+        _l("Organisation number"), validators=[Length(max=20)],
+        description=_l("Nine digits from the Brønnøysund Register. Required for Norwegian "
+                    "companies; foreign companies may leave it empty."))
+    county = SelectField(_l("County"), choices=options([("", "—")] + [(c, c) for c in COUNTIES]),
+                         description=_l("Required for Norwegian companies."))
+    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=100)])
+    size_band = SelectField(_l("Employees"),
                             choices=options([("", "—")] + [(s.value, s.value) for s in SizeBand]))
-    website = URLField("Website", validators=[Optional(), Length(max=300)],
-                       description="Starting with https://")
-    contact_name = StringField("Contact person", validators=[Optional(), Length(max=200)])
-    contact_email = EmailField("Contact email", validators=[Optional(), Length(max=254)])
-    contact_phone = StringField("Contact phone", validators=[Optional(), Length(max=40)])
+    website = URLField(_l("Website"), validators=[Optional(), Length(max=300)],
+                       description=_l("Starting with https://"))
+    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
+    contact_email = EmailField(_l("Contact email"), validators=[Optional(), Length(max=254)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=40)])
     description = TextAreaField(
-        "Capability description", validators=[DataRequired(), Length(max=20000)],
+        _l("Capability description"), validators=[DataRequired(), Length(max=20000)],
         render_kw={"rows": 14},
-        description=f"The matcher's main input: aim for {RECOMMENDED_DESCRIPTION_WORDS}+ words. "
-                    "Name your products and methods, the environments they work in (Arctic, "
-                    "maritime, urban), standards you meet, test results and customers. Concrete "
-                    "terms such as “towed sonar array” or “JP-8” help challenge owners find you.")
-    areas = MultiCheckboxField("Technology areas", coerce=int, validators=[Optional()])
-    trl = SelectField("TRL of main offering", choices=TRL_CHOICES, coerce=optional_int,
+        description=_l("The matcher's main input: aim for %(count)d+ words. Name your products "
+                       "and methods, the environments they work in (Arctic, maritime, urban), "
+                       "standards you meet, test results and customers. Concrete terms such as "
+                       "“towed sonar array” or “JP-8” help challenge owners find you.",
+                       count=RECOMMENDED_DESCRIPTION_WORDS))
+    areas = MultiCheckboxField(_l("Technology areas"), coerce=int, validators=[Optional()])
+    trl = SelectField(_l("TRL of main offering"), choices=TRL_CHOICES, coerce=optional_int,
                       validators=[Optional()],
-                      description="1 = basic principles observed, 9 = proven in operations.")
+                      description=_l("1 = basic principles observed, 9 = proven in operations."))
     clearance = SelectField(
-        "Security clearance", choices=options((c.value, label(c.value)) for c in Clearance),
-        description="Changing it withdraws any verification until an admin checks again.")
-    export_control_experience = BooleanField("We have export-control experience")
-    norwegian_owned = BooleanField("Norwegian-controlled ownership", default=True)
+        _l("Security clearance"),
+        choices=options((c.value, lazy_label(c.value)) for c in Clearance),
+        description=_l("Changing it withdraws any verification until an admin checks again."))
+    export_control_experience = BooleanField(_l("We have export-control experience"))
+    norwegian_owned = BooleanField(_l("Norwegian-controlled ownership"), default=True)
 
     def validate_country(self, field):
         try:
@@ -68,8 +71,8 @@ class CompanyForm(FlaskForm):
         raw = (field.data or "").strip()
         if not raw:
             if self._norwegian():
-                raise ValidationError("Norwegian companies give their organisation number. "
-                                      "Foreign companies: change the country.")
+                raise ValidationError(_l("Norwegian companies give their organisation number. "
+                                      "Foreign companies: change the country."))
             return
         try:
             field.data = validate_org_number(raw)
@@ -78,7 +81,7 @@ class CompanyForm(FlaskForm):
 
     def validate_county(self, field):
         if self._norwegian() and not field.data:
-            raise ValidationError("Choose the county of your main office.")
+            raise ValidationError(_l("Choose the county of your main office."))
 
     def validate_website(self, field):
         if field.data:
@@ -97,8 +100,8 @@ class CompanyForm(FlaskForm):
 
     def validate_contact_phone(self, field):
         if field.data and not PHONE.match(field.data.strip()):
-            raise ValidationError("Use digits, spaces and an optional leading +, "
-                                  "e.g. +47 22 33 44 55.")
+            raise ValidationError(_l("Use digits, spaces and an optional leading +, "
+                                  "e.g. +47 22 33 44 55."))
 
     def to_data(self) -> ProfileData:
         return ProfileData(
