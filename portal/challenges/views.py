@@ -208,7 +208,7 @@ def edit_interest(challenge_id: int):
         flash(str(error), "error")
         return redirect(back)
     db.session.commit()
-    flash("Your pitch was updated.", "success")
+    flash(_("Your pitch was updated."), "success")
     return redirect(back)
 
 
@@ -225,7 +225,8 @@ def withdraw_interest(challenge_id: int):
         flash(str(error), "error")
         return redirect(back)
     db.session.commit()
-    flash(f"Your interest was withdrawn; {challenge.unit} has been told.", "success")
+    flash(_("Your interest was withdrawn; %(unit)s has been told.", unit=challenge.unit),
+          "success")
     return redirect(back)
 
 

@@ -81,14 +81,14 @@ def express_interest(session: Session, user: User, challenge: Challenge, pitch: 
 def _own_open_interest(session: Session, user: User, challenge: Challenge) -> Interest:
     """The interest of ``user``'s company in ``challenge``, if it may still be changed."""
     if not user.has_role(Role.SME) or user.company_id is None:
-        raise InterestError("Only SME users with a company profile can change an interest.")
+        raise InterestError(_l("Only SME users with a company profile can change an interest."))
     if not can_see_challenge(user, challenge):
-        raise InterestError("This challenge is not available.")
+        raise InterestError(_l("This challenge is not available."))
     interest = interest_of(session, user.company_id, challenge)
     if interest is None:
-        raise InterestError("Your company has not expressed interest in this challenge.")
+        raise InterestError(_l("Your company has not expressed interest in this challenge."))
     if challenge.status != ChallengeStatus.OPEN:
-        raise InterestError("The challenge is closed: the interest can no longer be changed.")
+        raise InterestError(_l("The challenge is closed: the interest can no longer be changed."))
     return interest
 
 
@@ -103,7 +103,8 @@ def edit_interest(session: Session, user: User, challenge: Challenge, pitch: str
     interest = _own_open_interest(session, user, challenge)
     pitch = (pitch or "").strip()
     if not PITCH_MIN_LENGTH <= len(pitch) <= PITCH_MAX_LENGTH:
-        raise InterestError(f"The pitch must be {PITCH_MIN_LENGTH}-{PITCH_MAX_LENGTH} characters.")
+        raise InterestError(_l("The pitch must be %(min)d-%(max)d characters.",
+                                 min=PITCH_MIN_LENGTH, max=PITCH_MAX_LENGTH))
     if pitch == interest.pitch:
         return interest
     interest.pitch = pitch
@@ -111,7 +112,8 @@ def edit_interest(session: Session, user: User, challenge: Challenge, pitch: str
                  details={"challenge_id": challenge.id})
     if challenge.owner is not None:
         notify(session, challenge.owner,
-               f"{interest.company.name} updated its interest in “{challenge.title}”.",
+               _l("%(company)s updated its interest in “%(title)s”.",
+                  company=interest.company.name, title=challenge.title),
                f"/challenges/{challenge.id}#interests")
     return interest
 
@@ -129,7 +131,8 @@ def withdraw_interest(session: Session, user: User, challenge: Challenge) -> Non
     session.delete(interest)
     if challenge.owner is not None:
         notify(session, challenge.owner,
-               f"{interest.company.name} withdrew its interest in “{challenge.title}”.",
+               _l("%(company)s withdrew its interest in “%(title)s”.",
+                  company=interest.company.name, title=challenge.title),
                f"/challenges/{challenge.id}#interests")
 
 

@@ -194,7 +194,7 @@ def test_export_headers_follow_the_exporting_user(client, make_user, login):
     login(organiser)
     csv = client.get(f"/events/{event.id}/export/matches.csv").get_data(as_text=True)
     assert "# Eksport: Treffliste: Innovasjonsdag" in csv
-    assert "Arrangement,Utfordring,Bedrift,Organisasjonsnummer,Fylke,Poengsum" in csv
+    assert "Arrangement,Utfordring,Bedrift,Organisasjonsnummer,Fylke,TRL,Poengsum (0-100)" in csv
     # The same export through the API (a program asking) stays English.
     from portal.services.tokens import create_token
 
@@ -203,7 +203,7 @@ def test_export_headers_follow_the_exporting_user(client, make_user, login):
     api = client.application.test_client()
     api_csv = api.get(f"/api/v1/events/{event.id}/matches?format=csv",
                       headers={"Authorization": f"Bearer {raw}"}).get_data(as_text=True)
-    assert "Event,Challenge,Company,Organisation number,County,Score" in api_csv
+    assert "Event,Challenge,Company,Organisation number,County,TRL,Score (0-100)" in api_csv
 
 
 @pytest.mark.parametrize("app_config", [{"BABEL_DEFAULT_LOCALE": "nb", "WTF_CSRF_ENABLED": True}])

@@ -9,7 +9,16 @@ from datetime import date, time, timedelta
 import pytest
 
 from portal.db import db
-from portal.models import Event, EventChallenge, EventPair, EventRegistration, Interest
+from portal.models import (
+    Conversation,
+    Event,
+    EventChallenge,
+    EventPair,
+    EventRegistration,
+    Interest,
+    Message,
+    Shortlist,
+)
 from portal.models.enums import Role
 from tests.conftest import add_challenge
 
@@ -26,7 +35,8 @@ ENGLISH_UI = (
     "the", "and", "your", "you", "with", "of", "is", "are", "not", "this",
 )
 WORDS = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in ENGLISH_UI) + r")(?![\w-])")
-READ_ATTRIBUTES = re.compile(r'\b(?:aria-label|placeholder|title|alt|data-confirm)="([^"]*)"')
+READ_ATTRIBUTES = re.compile(
+    r'\b(?:aria-label|placeholder|title|alt|data-confirm|data-label)="([^"]*)"')
 PASSWORD = "correct horse battery"
 
 
@@ -92,28 +102,42 @@ def world(app, make_user, make_company):
                              origin="matchmaking", components="{}"))
     db.session.add(EventRegistration(event_id=event.id, company_id=company.id,
                                      status="registered"))
+    conversation = Conversation(challenge_id=challenge.id, company_id=company.id,
+                                started_by_id=military.id)
+    db.session.add(conversation)
+    db.session.flush()
+    db.session.add(Message(conversation_id=conversation.id, author_id=military.id, side="staff",
+                           body="Kan dere vise sonaren på Ørland i januar?"))
+    db.session.add(Message(conversation_id=conversation.id, author_id=sme.id, side="company",
+                           body="Ja, vi kan stille med to personer."))
+    db.session.add(Shortlist(challenge_id=challenge.id, company_id=company.id,
+                             user_id=military.id))
     db.session.commit()
     return {"sme": sme, "military": military, "organiser": organiser, "admin": admin,
-            "pending": pending, "challenge": challenge, "event": event, "company": company}
+            "pending": pending, "challenge": challenge, "event": event, "company": company,
+            "conversation": conversation}
 
 
 def pages(world) -> dict[str, list[str]]:
     c, e = world["challenge"].id, world["event"].id
+    firm, talk = world["company"].id, world["conversation"].id
     return {
         "anonymous": ["/", "/challenges/", f"/challenges/{c}", "/auth/login", "/auth/signup",
-                      "/about", "/taxonomy", "/no-such-page"],
+                      "/about", "/taxonomy", "/accessibility", "/no-such-page"],
         "sme": ["/dashboard", "/company/", "/company/edit", "/company/interests",
                 "/recommendations", "/company/areas/suggestions", "/account/", "/notifications",
-                f"/challenges/{c}", "/challenges/", "/events/", f"/events/{e}"],
+                f"/challenges/{c}", "/challenges/", "/events/", f"/events/{e}", "/messages",
+                f"/messages/{talk}"],
         "military": ["/dashboard", "/challenges/mine", "/challenges/new", f"/challenges/{c}",
                      f"/challenges/{c}/edit", f"/challenges/{c}/matches", "/events/",
-                     "/account/"],
+                     "/account/", f"/challenges/{c}/shortlist", "/messages", f"/messages/{talk}",
+                     f"/company/{firm}"],
         "organiser": ["/dashboard", "/events/", "/events/new", f"/events/{e}",
                       f"/events/{e}/edit", f"/events/{e}/challenges", f"/events/{e}/matches",
                       f"/events/{e}/schedule", f"/events/{e}/outbox", f"/events/{e}/agenda",
-                      "/events/dashboard"],
+                      "/events/dashboard", f"/company/{firm}"],
         "admin": ["/dashboard", "/admin/users", "/admin/companies", "/admin/audit",
-                  "/admin/areas", "/taxonomy"],
+                  "/admin/areas", "/taxonomy", "/messages", f"/messages/{talk}"],
         "pending": ["/pending"],
     }
 
