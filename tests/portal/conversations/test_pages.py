@@ -22,9 +22,13 @@ def _only_conversation() -> Conversation:
     return db.session.scalars(select(Conversation)).one()
 
 
-def _unread_badge(page: str) -> str | None:
-    found = re.search(r'aria-label="Messages \((\d+) unread\)"', page)
-    return found.group(1) if found else None
+def _unread_badge(page: str) -> str:
+    """The unread count on the header's Messages link ("0" when it shows no badge)."""
+    link = re.search(r'<a [^>]*class="nav-messages".*?</a>', page, flags=re.S)
+    assert link, "no Messages link in the header"
+    found = re.search(r'<span class="badge">(\d+)<span class="visually-hidden"> unread</span>',
+                      link.group(0))
+    return found.group(1) if found else "0"
 
 
 def test_owner_starts_sme_reads_and_replies_owner_sees_the_reply(cast, client, login, app):
