@@ -29,7 +29,7 @@ $(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/message
 
 # After adding or changing a string: extract, then merge into every catalog and translate.
 extract: venv
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ -k Nn_:1,2 -o $(TRANSLATIONS)/messages.pot \
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ -k Nn_:1,2 -k lazy_ngettext:1,2 -o $(TRANSLATIONS)/messages.pot \
 		--no-location --sort-output --width 100 .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --width 100 \
 		--no-fuzzy-matching --ignore-obsolete

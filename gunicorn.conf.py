@@ -2,6 +2,8 @@
 
 import os
 
+import gunicorn.http.wsgi as _http_wsgi
+
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
@@ -15,3 +17,7 @@ preload_app = False
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Responses do not name the server software or its version (a free hint to attackers).
+_http_wsgi.SERVER = "portal"
+_http_wsgi.SERVER_SOFTWARE = "portal"

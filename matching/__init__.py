@@ -6,6 +6,7 @@ used.
 
 from matching.cache import DiskCache, EmbeddingCache, MemoryCache
 from matching.encoders import BaseEncoder, Encoder, PassageVectors
+from matching.factory import ENCODER_KINDS, make_encoder
 from matching.matcher import Matcher, default_encoder
 from matching.scoring import COMPONENTS, DEFAULT_WEIGHTS, learn_weights
 from matching.taxonomy import Area, load_default_areas
@@ -15,6 +16,7 @@ from matching.types import Document, Match
 __all__ = [
     "COMPONENTS",
     "DEFAULT_WEIGHTS",
+    "ENCODER_KINDS",
     "Area",
     "BaseEncoder",
     "DiskCache",
@@ -28,6 +30,7 @@ __all__ = [
     "default_encoder",
     "learn_weights",
     "load_default_areas",
+    "make_encoder",
     "split_passages",
     "text_hash",
 ]

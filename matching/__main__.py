@@ -19,6 +19,18 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--json", action="store_true", help="print JSON")
     ev.add_argument("--cache", default=None, help="embedding cache folder")
     ev.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    ev.add_argument(
+        "--encoder",
+        default="minilm",
+        choices=["minilm", "e5", "minilm+e5"],
+        help="minilm+e5 also reports the e5 embedding alone (row multilingual)",
+    )
+    ev.add_argument(
+        "--sample",
+        type=int,
+        default=None,
+        help="rank only the judged companies and this many others (seed 0)",
+    )
 
     ea = sub.add_parser("evaluate-areas", help="F1 of area inference (zero-shot, supervised)")
     ea.add_argument("directory")
@@ -31,16 +43,29 @@ def main(argv: list[str] | None = None) -> int:
     be.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     be.add_argument("--sizes", default="1000,10000,100000", help="company counts to rank")
     be.add_argument("--encode-docs", type=int, default=400, help="documents in the encode sample")
+    be.add_argument(
+        "--encoder-passages",
+        type=int,
+        default=48,
+        help="passages timed per encoder in the MiniLM/e5 cost comparison (0 skips it)",
+    )
+    be.add_argument(
+        "--encoders-only", action="store_true", help="only the MiniLM/e5 cost comparison"
+    )
 
     args = parser.parse_args(argv)
     if args.command in ("evaluate", "evaluate-areas"):
         from matching.cache import DiskCache
-        from matching.encoders import Encoder
         from matching.evaluate import default_cache_dir, evaluate, evaluate_areas, format_table
+        from matching.factory import make_encoder
 
-        encoder = Encoder(device=args.device, cache=DiskCache(args.cache or default_cache_dir()))
+        encoder = make_encoder(
+            getattr(args, "encoder", "minilm"),
+            device=args.device,
+            cache=DiskCache(args.cache or default_cache_dir()),
+        )
         if args.command == "evaluate":
-            result = evaluate(args.directory, encoder=encoder)
+            result = evaluate(args.directory, encoder=encoder, sample=args.sample)
             print(json.dumps(result, indent=2) if args.json else format_table(result))
         else:
             result = evaluate_areas(args.directory, encoder=encoder)
@@ -52,10 +77,19 @@ def main(argv: list[str] | None = None) -> int:
                     r = result[k]
                     print(f"{k:<11} micro-F1 {r['micro_f1']:.3f}  macro-F1 {r['macro_f1']:.3f}")
         return 0
-    from matching.bench import format_bench, run_bench
+    from matching.bench import bench_encoders, format_bench, format_encoders, run_bench
 
+    if args.encoders_only:
+        result = bench_encoders(args.encoder_passages or 48)
+        print(json.dumps(result, indent=2) if args.json else format_encoders(result))
+        return 0
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    result = run_bench(device=args.device, sizes=sizes, encode_docs=args.encode_docs)
+    result = run_bench(
+        device=args.device,
+        sizes=sizes,
+        encode_docs=args.encode_docs,
+        encoder_passages=args.encoder_passages,
+    )
     print(json.dumps(result, indent=2) if args.json else format_bench(result))
     return 0
 

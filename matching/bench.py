@@ -95,6 +95,61 @@ def bench_encode(device: str, n_docs: int, seed: int = 0) -> dict:
     }
 
 
+def bench_encoders(n_passages: int = 48, companies: int = 10_000, seed: int = 1) -> dict:
+    """Cold encoding throughput of MiniLM and multilingual-e5-small on the same passages,
+    and the bulk re-index time of ``companies`` companies estimated from it.
+
+    The passages are synthetic 150-word windows (the passage size of both encoders). The
+    estimate uses the passages per company of the encode sample of :func:`bench_encode`
+    (texts of 30 to 450 words): all of them for MiniLM, at most
+    ``Matcher.multilingual_passages`` for e5.
+    """
+    from matching.e5 import E5Encoder
+
+    rng = np.random.default_rng(seed)
+    passages = [synthetic_text(rng, 150) for _ in range(n_passages)]
+    sample = np.random.default_rng(0)
+    docs = [synthetic_text(sample, int(sample.integers(30, 450))) for _ in range(400)]
+    minilm = Encoder(cache=None, show_progress=False)
+    e5 = E5Encoder(cache=None, show_progress=False)
+    cap = Matcher().multilingual_passages
+    counts = np.array([len(minilm.passages(d)) for d in docs])
+    per_company = {
+        "minilm": float(counts.mean()),
+        "e5": float(np.minimum(counts, cap or counts.max()).mean()),
+    }
+    out: dict = {"passages": n_passages, "companies": companies}
+    for name, enc in (("minilm", minilm), ("e5", e5)):
+        enc.encode_passages(passages[:2])  # load the model and warm up
+        t0 = time.perf_counter()
+        enc.encode_passages(passages)
+        seconds = time.perf_counter() - t0
+        rate = n_passages / seconds
+        out[name] = {
+            "model_id": enc.model_id,
+            "passages_per_second": rate,
+            "passages_per_company": per_company[name],
+            "reindex_hours": companies * per_company[name] / rate / 3600,
+        }
+    return out
+
+
+def format_encoders(r: dict) -> str:
+    """Plain-text table of :func:`bench_encoders`."""
+    lines = [
+        f"encoder cost ({r['passages']} passages of 150 words, cold; bulk re-index of"
+        f" {r['companies']:,} companies estimated from it)"
+    ]
+    for name in ("minilm", "e5"):
+        x = r[name]
+        lines.append(
+            f"  {name:<7} {x['passages_per_second']:6.2f} passages/s,"
+            f" {x['passages_per_company']:.2f} passages/company,"
+            f" re-index {x['reindex_hours']:.2f} h  ({x['model_id']})"
+        )
+    return "\n".join(lines)
+
+
 class _CachedOnly(Encoder):
     """Encoder over a pre-filled cache; refuses to run the model (a miss is a bench bug)."""
 
@@ -189,13 +244,22 @@ def bench_rank(sizes: list[int], device: str, dim: int = 384, seed: int = 0) -> 
     return results, memory_ratio
 
 
-def run_bench(device: str = "cpu", sizes: list[int] | None = None, encode_docs: int = 400) -> dict:
-    """All benchmarks in one process; see docs/benchmarks.md for the targets."""
+def run_bench(
+    device: str = "cpu",
+    sizes: list[int] | None = None,
+    encode_docs: int = 400,
+    encoder_passages: int = 48,
+) -> dict:
+    """All benchmarks in one process; see docs/benchmarks.md for the targets.
+
+    ``encoder_passages`` 0 skips the MiniLM/e5 comparison."""
     sizes = sizes or [1000, 10_000, 100_000]
     t0 = time.perf_counter()
+    encoders = bench_encoders(encoder_passages) if encoder_passages else None
     enc = bench_encode(device, encode_docs)
     rank, memory_ratio = bench_rank(sizes, device)
     return {
+        "encoders": encoders,
         "device": device,
         "encode_passages": enc["passages"],
         "encode_ratio": enc["encode_ratio"],
@@ -223,4 +287,6 @@ def format_bench(r: dict) -> str:
             f" p95 {x['p95_ms']:.1f} ms (numpy {x['numpy_median_ms']:.1f} ms)"
         )
     lines.append(f"index memory at {max(map(int, r['rank']))}: {r['index_memory_ratio']:.2f}x raw")
+    if r.get("encoders"):
+        lines.append(format_encoders(r["encoders"]))
     return "\n".join(lines)

@@ -260,6 +260,7 @@ class BaseEncoder:
         keep_texts: bool = False,
         chunk: int = 8192,
         dtype: str = "float32",
+        max_passages: int | None = None,
     ) -> PassageVectors:
         """Split each text into passages and embed them all (cached vectors are reused).
 
@@ -272,6 +273,8 @@ class BaseEncoder:
             chunk: Documents per cache look-up.
             dtype: ``"float32"``, or ``"int8"`` to store codes with per-passage scales as
                 they arrive (see :func:`quantise`).
+            max_passages: Embed only the first this many passages of each text (bounds the
+                cost of a slow encoder on long texts); ``None`` embeds all.
 
         Returns:
             The passage vectors with per-document offsets.
@@ -282,13 +285,16 @@ class BaseEncoder:
             dtype=np.int64,
             count=len(texts),
         )
+        cap = None if max_passages is None else max(int(max_passages), 1)
+        if cap is not None:
+            np.minimum(counts, cap, out=counts)
         offsets = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
         out = _Rows(int(offsets[-1]), dtype)
         pending: dict[str, tuple[str, list[int]]] = {}
         kept: list[str] | None = [] if keep_texts else None
         for s in range(0, len(texts), chunk):
-            passages = [p for t in texts[s : s + chunk] for p in self.passages(t)]
+            passages = [p for t in texts[s : s + chunk] for p in self.passages(t)[:cap]]
             self._lookup_into(out, int(offsets[s]), passages, pending)
             if kept is not None:
                 kept.extend(passages)

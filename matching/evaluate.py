@@ -13,12 +13,14 @@ import numpy as np
 from matching import scoring
 from matching.cache import DiskCache
 from matching.encoders import BaseEncoder, Encoder
+from matching.language import detect_language as language_of
 from matching.lexical import BM25Scorer, TermCounts, TfidfScorer
 from matching.matcher import Matcher, challenge_text, company_text, mean_vectors
 from matching.metrics import evaluate_run
+from matching.multilingual import LanguageAnalyser
 from matching.types import Document
 
-METHODS = ("tfidf", "bm25", "embedding", "matcher")
+METHODS = ("tfidf", "bm25", "embedding", "multilingual", "matcher")
 RUN_DEPTH = 100
 # Zero-shot keeps areas scoring at least this share of the best one (texts often span two).
 ZERO_SHOT_RATIO = 0.5
@@ -35,10 +37,25 @@ def _read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+def _resolve_pointer(path: Path) -> Path:
+    """Follow a small text file that holds only a relative path to the real data file (how
+    a data set shares another set's file where symbolic links cannot be stored)."""
+    if path.stat().st_size > 1024:
+        return path
+    head = path.read_bytes()
+    if head[:2] == b"\x1f\x8b" or not head.strip() or b"\n" in head.strip():
+        return path
+    try:
+        target = (path.parent / head.decode("utf-8").strip()).resolve()
+    except (UnicodeDecodeError, ValueError):
+        return path
+    return target if target.is_file() and target != path.resolve() else path
+
+
 def _find(directory: Path, name: str) -> Path:
     for candidate in (directory / name, directory / f"{name}.gz"):
         if candidate.exists():
-            return candidate
+            return _resolve_pointer(candidate)
     raise FileNotFoundError(f"{name}(.gz) not found in {directory}")
 
 
@@ -79,6 +96,23 @@ def load_dataset(
     return challenges, companies, qrels
 
 
+def sample_companies(
+    companies: list[Document], qrels: dict[str, dict[str, float]], n: int, seed: int = 0
+) -> list[Document]:
+    """Every judged company plus ``n`` others drawn at random (``seed``), in corpus order.
+
+    A cheaper corpus for a slow encoder: scores on it are higher than on the whole corpus
+    (fewer distractors), so only methods measured on the same sample compare.
+    """
+    import random
+
+    judged = {c for row in qrels.values() for c in row}
+    others = [c.id for c in companies if c.id not in judged]
+    random.Random(seed).shuffle(others)
+    keep = judged | set(others[:n])
+    return [c for c in companies if c.id in keep]
+
+
 def _run_from_scores(
     queries: Sequence[str], score_fn: Callable[[int], np.ndarray], ids: Sequence[str]
 ) -> dict[str, list[str]]:
@@ -92,6 +126,7 @@ def evaluate(
     encoder: BaseEncoder | None = None,
     cache_dir: str | os.PathLike | None = None,
     methods: Sequence[str] = METHODS,
+    sample: int | None = None,
 ) -> dict:
     """Rank companies for every judged challenge with each method and score the rankings.
 
@@ -100,23 +135,32 @@ def evaluate(
         encoder: Encoder for ``embedding`` and ``matcher``; default: the bundled model with a
             :class:`DiskCache` under ``cache_dir``.
         cache_dir: Embedding cache folder (default :func:`default_cache_dir`).
-        methods: Subset of :data:`METHODS`.
+        methods: Subset of :data:`METHODS`; ``multilingual`` (the multilingual encoder's
+            embedding alone, as the matcher uses it) runs only when the encoder has one.
+        sample: Rank only the judged companies and this many others (see
+            :func:`sample_companies`); ``None`` ranks all.
 
     Returns:
         ``{"queries": n, "methods": {method: {"ndcg@10", "recall@10", "recall@50", "mrr"}}}``
     """
     challenges, companies, qrels = load_dataset(directory)
+    if sample is not None:
+        companies = sample_companies(companies, qrels, sample)
     judged = [c for c in challenges if c.id in qrels]
     company_ids = [c.id for c in companies]
     if encoder is None:
         encoder = Encoder(cache=DiskCache(cache_dir or default_cache_dir()))
-    out: dict = {"queries": len(judged), "methods": {}}
+    out: dict = {"queries": len(judged), "companies": len(companies), "methods": {}}
     q_texts = [challenge_text(c) for c in judged]
     qids = [c.id for c in judged]
 
     if "tfidf" in methods or "bm25" in methods:
-        terms = TermCounts().fit([company_text(c) for c in companies])
-        q_counts = terms.transform(q_texts)
+        # The matcher's analysis: each text by the analyser of its language.
+        co_docs = [(language_of(t), t) for t in (company_text(c) for c in companies)]
+        q_docs = [(language_of(t), t) for t in q_texts]
+        analyser = LanguageAnalyser().learn(co_docs + q_docs)
+        terms = TermCounts(analyzer=analyser).fit(co_docs)
+        q_counts = terms.transform(q_docs)
         if "tfidf" in methods:
             s = TfidfScorer().fit(terms.counts_).score(q_counts)
             out["methods"]["tfidf"] = evaluate_run(
@@ -134,6 +178,21 @@ def evaluate(
         out["methods"]["embedding"] = evaluate_run(
             _run_from_scores(qids, lambda n: s[n], company_ids), qrels
         )
+    if "multilingual" in methods and getattr(encoder, "multilingual", None) is not None:
+        probe = Matcher(encoder=encoder)
+        encoders = probe.multilingual_encoders()
+        if encoders is None:  # the encoder has a multilingual companion (checked above)
+            raise RuntimeError("the multilingual encoders could not be resolved")
+        query, enc = encoders
+        cap = probe.multilingual_passages
+        co = mean_vectors(
+            enc.encode_documents([company_text(c) for c in companies], max_passages=cap)
+        )
+        qv = mean_vectors(query.encode_documents(q_texts, max_passages=cap))
+        s = qv @ co.T
+        out["methods"]["multilingual"] = evaluate_run(
+            _run_from_scores(qids, lambda n: s[n], company_ids), qrels
+        )
     if "matcher" in methods:
         m = Matcher(encoder=encoder).fit(challenges, companies)
         out["methods"]["matcher"] = evaluate_run(
@@ -145,10 +204,13 @@ def evaluate(
 
 def format_table(result: dict) -> str:
     """Plain-text table of an :func:`evaluate` result."""
-    lines = [f"queries: {result['queries']}", f"{'method':<10} ndcg@10 recall@10 recall@50    mrr"]
+    head = f"queries: {result['queries']}"
+    if "companies" in result:
+        head += f"  companies: {result['companies']}"
+    lines = [head, f"{'method':<12} ndcg@10 recall@10 recall@50    mrr"]
     for name, m in result["methods"].items():
         lines.append(
-            f"{name:<10} {m['ndcg@10']:7.3f} {m['recall@10']:9.3f} {m['recall@50']:9.3f}"
+            f"{name:<12} {m['ndcg@10']:7.3f} {m['recall@10']:9.3f} {m['recall@50']:9.3f}"
             f" {m['mrr']:6.3f}"
         )
     return "\n".join(lines)

@@ -61,7 +61,12 @@ def _area_ids(profile: np.ndarray, ids: list[str], threshold: float) -> list[str
 
 
 def build_matches(
-    m: Matcher, pairs: list[tuple[int, int]], components: list[dict[str, float]], ranks: list[int]
+    m: Matcher,
+    pairs: list[tuple[int, int]],
+    components: list[dict[str, float]],
+    ranks: list[int],
+    weights: list[dict[str, float]] | None = None,
+    pairings: list[str] | None = None,
 ) -> list[Match]:
     """Assemble explained :class:`Match` objects for ``(challenge, company)`` index pairs of a
     fitted matcher.
@@ -73,6 +78,9 @@ def build_matches(
         pairs: ``(challenge index, company index)`` pairs.
         components: Component values of each pair, each in [0, 1].
         ranks: 1-based ranks, or 0 for lone explanations.
+        weights: Blend weights of each pair (its language pairing's); default ``m.weights_``.
+        pairings: Language pairing of each pair (e.g. ``"nb-en"``); across languages the
+            best passage pair comes from the multilingual encoder when there is one.
 
     Returns:
         One match per pair, in order.
@@ -80,13 +88,20 @@ def build_matches(
     from matching.matcher import challenge_text
     from matching.types import Match
 
-    weights = dict(m.weights_)
+    if weights is None:
+        weights = [dict(m.weights_)] * len(pairs)
+    if pairings is None:
+        pairings = ["en-en"] * len(pairs)
+    multi = getattr(m, "multilingual_", None)
     ids = [a.id for a in m.areas_]
     terms = m.terms_.terms_
     ch_cache: dict[int, tuple] = {}
     company_texts = m.company_text_of(sorted({i for _, i in pairs}))
     out = []
-    for (j, i), comps, rank in zip(pairs, components, ranks, strict=True):
+    for (j, i), comps, rank, pair_weights, pairing in zip(
+        pairs, components, ranks, weights, pairings, strict=True
+    ):
+        pair_weights = dict(pair_weights)
         ch, co = m.challenges_[j], m.company_document(i)
         if j not in ch_cache:
             ch_cache[j] = (
@@ -94,7 +109,7 @@ def build_matches(
                 m.encoder_.passages(challenge_text(ch)),
             )
         ch_terms, ch_passages = ch_cache[j]
-        score = float(sum(weights[k] * comps[k] for k in weights))
+        score = float(sum(pair_weights[k] * comps[k] for k in pair_weights))
 
         notes: list[str] = []
         missing: list[str] = []
@@ -120,9 +135,17 @@ def build_matches(
             notes.append(f"Region neutral: the {who} gives no region.")
 
         top_terms = shared_terms(ch_terms, _row(m.company_tfidf_, i), terms, m.n_terms)
-        a, b, sim = best_passage_pair(
-            m.challenge_vectors_.doc_passages(j), m.company_vectors_.doc_passages(i)
-        )
+        source_ch, source_co = m.challenge_vectors_, m.company_vectors_
+        src, dst = pairing.split("-")
+        if src != dst:
+            unused = "; lexical evidence not used" if pair_weights.get("lexical", 0) <= 0 else ""
+            notes.append(
+                f"Different languages ({pairing}){unused}: shared terms are only words written"
+                " the same way in both texts."
+            )
+            if multi is not None:
+                source_ch, source_co = multi["challenges"], multi["companies"]
+        a, b, sim = best_passage_pair(source_ch.doc_passages(j), source_co.doc_passages(i))
         co_passages = m.encoder_.passages(company_texts[i])
         best = {
             "challenge": ch_passages[a] if a < len(ch_passages) else "",
@@ -137,7 +160,7 @@ def build_matches(
                 company_id=co.id,
                 score=score,
                 components=dict(comps),
-                weights=weights,
+                weights=pair_weights,
                 shared_areas=tuple(shared),
                 top_shared_terms=top_terms,
                 best_passages=best,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -26,6 +26,11 @@ _DOMAIN_STOP = frozenset(
     """.split()  # noqa: SIM905
 )
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | _DOMAIN_STOP
+
+# What :class:`TermCounts` counts: a text, or a ``(language, text)`` pair for an analyser
+# that reads the language.
+TermDoc = str | tuple[str, str]
+Analyzer = Callable[[str], list[str]] | Callable[[tuple[str, str]], list[str]]
 
 
 @lru_cache(maxsize=200_000)
@@ -53,22 +58,30 @@ class TermCounts:
     Args:
         min_df: Minimum document frequency of a kept term.
         max_df: Maximum document frequency (fraction) of a kept term.
+        analyzer: Callable from a document to its terms (default :func:`tokenize`); a
+            language-aware one takes ``(language, text)`` pairs.
     """
 
-    def __init__(self, min_df: int = 1, max_df: float = 1.0) -> None:
+    def __init__(
+        self, min_df: int = 1, max_df: float = 1.0, analyzer: Analyzer | None = None
+    ) -> None:
         self.min_df = min_df
         self.max_df = max_df
+        self.analyzer = analyzer
 
-    def fit(self, texts: Sequence[str]) -> TermCounts:
+    def fit(self, texts: Sequence[TermDoc]) -> TermCounts:
         """Learn the vocabulary on ``texts`` and keep their counts in ``counts_``."""
         self.vectorizer_ = CountVectorizer(
-            analyzer=tokenize, min_df=self.min_df, max_df=self.max_df, dtype=np.float32
+            analyzer=self.analyzer or tokenize,
+            min_df=self.min_df,
+            max_df=self.max_df,
+            dtype=np.float32,
         )
         self.counts_ = self.vectorizer_.fit_transform(texts).tocsr()
         self.terms_ = self.vectorizer_.get_feature_names_out()
         return self
 
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+    def transform(self, texts: Sequence[TermDoc]) -> sp.csr_matrix:
         """Return term counts of ``texts`` over the learned vocabulary."""
         return self.vectorizer_.transform(texts).tocsr()
 

@@ -8,17 +8,27 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from matching import multilingual as ml
 from matching import scoring
+from matching.area_index import AreaIndex
 from matching.cache import MemoryCache
-from matching.encoders import VECTOR_DTYPES, BaseEncoder, Encoder, PassageVectors, l2_normalise
+from matching.documents import (
+    areas_fit,
+    challenge_text,
+    company_level,
+    company_text,
+    mean_vectors,
+    overlap_many,
+    region_key,
+    trl_pair,
+)
+from matching.encoders import VECTOR_DTYPES, BaseEncoder, Encoder, l2_normalise
 from matching.explain import build_matches
 from matching.lexical import BM25Scorer, TermCounts, TfidfScorer
+from matching.multilingual_index import MultilingualIndex
 from matching.scoring import COMPONENTS, DEFAULT_WEIGHTS
 from matching.taxonomy import (
     Area,
-    AreaInferrer,
-    area_text,
-    explicit_profile,
     load_default_areas,
     overlap,
 )
@@ -40,41 +50,7 @@ def default_encoder() -> BaseEncoder:
         return _default_encoder
 
 
-def challenge_text(doc: Document) -> str:
-    """Text matched for a challenge: the title leads, as it names the need most precisely."""
-    return f"{doc.title}. {doc.text}" if doc.title else doc.text
-
-
-def company_text(doc: Document) -> str:
-    """Text matched for a company: its description (a company name says little about what it
-    does, and would make name look-alikes match)."""
-    return doc.text
-
-
-def mean_vectors(pv: PassageVectors, chunk: int = 4096) -> np.ndarray:
-    """Mean passage vector per document, L2-normalised, computed in chunks to bound memory."""
-    out = np.empty((len(pv), pv.vectors.shape[1]), dtype=np.float32)
-    for s in range(0, len(pv), chunk):
-        e = min(s + chunk, len(pv))
-        lo, hi = pv.offsets[s], pv.offsets[e]
-        out[s:e] = np.add.reduceat(pv.rows(lo, hi), pv.offsets[s:e] - lo, axis=0)
-    return l2_normalise(out)
-
-
-def _trl_pair(trl: object) -> tuple[int, int] | None:
-    if trl is None:
-        return None
-    if isinstance(trl, (int, np.integer)):
-        return int(trl), int(trl)
-    lo, hi = trl  # type: ignore[misc]
-    return int(lo), int(hi)
-
-
-def _region_key(region: str | None) -> str | None:
-    return region.strip().casefold() if region and region.strip() else None
-
-
-class Matcher:
+class Matcher(AreaIndex, MultilingualIndex):
     """Blends semantic, lexical, technology-area, TRL and region evidence into one score.
 
     The semantic and lexical evidence is standardised over the candidates being ranked and
@@ -97,6 +73,17 @@ class Matcher:
             they explain. ``None`` keeps the documents.
         vector_dtype: Storage of the passage vectors: ``"int8"`` (one scale per passage; a
             quarter of the memory, cosines within about 1e-3) or ``"float32"``.
+        multilingual_encoder: A second encoder that places texts of different languages in
+            one space (e.g. :class:`matching.e5.E5Encoder`); ``None`` uses the encoder's
+            ``multilingual`` companion if it has one (see :func:`matching.make_encoder`),
+            else ``encoder`` alone.
+        multilingual_query_prefix: For an encoder with prefixes (``with_prefix``), the
+            prefix of the challenge side (e.g. ``"query"``); ``None`` (default) encodes both
+            sides alike (e5: ``passage: ``), which measured the same and gives every text one
+            vector whichever side it is on.
+        multilingual_passages: The multilingual encoder reads at most this many passages of
+            each text (it is about ten times slower); ``None`` reads all.
+        pairing_blend: Overrides of :data:`matching.multilingual.DEFAULT_PAIRING_BLEND`.
     """
 
     def __init__(
@@ -110,6 +97,10 @@ class Matcher:
         n_terms: int = 5,
         company_texts: Callable[[Sequence[str]], Mapping[str, str]] | None = None,
         vector_dtype: str = "int8",
+        multilingual_encoder: BaseEncoder | None = None,
+        multilingual_query_prefix: str | None = None,
+        multilingual_passages: int | None = 2,
+        pairing_blend: Mapping[str, Mapping[str, float]] | None = None,
     ) -> None:
         self.weights = weights
         self.encoder = encoder
@@ -120,6 +111,10 @@ class Matcher:
         self.n_terms = n_terms
         self.company_texts = company_texts
         self.vector_dtype = vector_dtype
+        self.multilingual_encoder = multilingual_encoder
+        self.multilingual_query_prefix = multilingual_query_prefix
+        self.multilingual_passages = multilingual_passages
+        self.pairing_blend = pairing_blend
 
     # ------------------------------------------------------------------ fitting
     def _encoder(self) -> BaseEncoder:
@@ -156,13 +151,20 @@ class Matcher:
         if len(self._company_index) != len(self.companies_):
             raise ValueError("duplicate company ids")
 
+        self.blend_ = ml.pairing_blend(self.pairing_blend)
+        co_texts = [company_text(d) for d in self.companies_]
+        ch_texts = [challenge_text(d) for d in self.challenges_]
+        self.company_languages_ = ml.languages(co_texts)
+        self.challenge_languages_ = ml.languages(ch_texts)
+        co_docs = list(zip(self.company_languages_.tolist(), co_texts, strict=True))
+        ch_docs = list(zip(self.challenge_languages_.tolist(), ch_texts, strict=True))
+        del co_texts, ch_texts
         # Lexical side first: its temporary buffers are freed before the vectors arrive.
-        self.terms_ = TermCounts().fit([company_text(d) for d in self.companies_])
+        analyser = ml.LanguageAnalyser().learn(co_docs + ch_docs)
+        self.terms_ = TermCounts(analyzer=analyser).fit(co_docs)
         counts = self.terms_.counts_
         del self.terms_.counts_
-        self.challenge_counts_ = self.terms_.transform(
-            [challenge_text(d) for d in self.challenges_]
-        )
+        self.challenge_counts_ = self.terms_.transform(ch_docs)
         self.bm25_ = BM25Scorer(self.k1, self.b, self.k3).fit(counts)
         self.challenge_queries_ = self.bm25_.query_weights(self.challenge_counts_)
         self.tfidf_ = TfidfScorer().fit(counts, keep_matrix=False)
@@ -189,15 +191,16 @@ class Matcher:
         cv = self.company_vectors_
         self.company_norms_ = scoring.pooled_norms(cv.vectors, cv.offsets, scales=cv.scales)
         self.challenge_pooled_ = mean_vectors(self.challenge_vectors_)
+        self._fit_multilingual(enc_stats)
 
         self.areas_ = self._areas()
         self._fit_areas()
 
         self.company_trl_ = np.array(
-            [_company_level(d.trl) for d in self.companies_], dtype=np.int16
+            [company_level(d.trl) for d in self.companies_], dtype=np.int16
         )
         keys = sorted(
-            {k for d in self.challenges_ + self.companies_ if (k := _region_key(d.region))}
+            {k for d in self.challenges_ + self.companies_ if (k := region_key(d.region))}
         )
         self._region_codes = {k: i for i, k in enumerate(keys)}
         self._region_names = keys
@@ -212,50 +215,8 @@ class Matcher:
         return self
 
     def _region_code(self, region: str | None) -> int:
-        key = _region_key(region)
+        key = region_key(region)
         return self._region_codes.get(key, -1) if key else -1
-
-    def _fit_areas(self) -> None:
-        enc = self.encoder_
-        ids = [a.id for a in self.areas_]
-        area_vecs = enc.encode([area_text(a) for a in self.areas_]) if ids else None
-        labelled = [
-            (pv, i, d)
-            for pv, docs in (
-                (self.challenge_vectors_, self.challenges_),
-                (self.company_vectors_, self.companies_),
-            )
-            for i, d in enumerate(docs)
-            if d.areas
-        ]
-        X = Y = None
-        if labelled and ids:
-            X = np.stack([l2_normalise(pv.doc_passages(i).mean(axis=0)) for pv, i, _ in labelled])
-            Y = np.stack([np.isin(ids, d.areas) for _, _, d in labelled]).astype(np.int8)
-        self.area_inferrer_ = None
-        if ids:
-            self.area_inferrer_ = AreaInferrer().fit(area_vecs, X, Y)
-        self.challenge_explicit_ = np.array([bool(d.areas) for d in self.challenges_], dtype=bool)
-        self.company_explicit_ = np.array([bool(d.areas) for d in self.companies_], dtype=bool)
-        self.challenge_areas_ = self._area_profiles(self.challenges_, self.challenge_vectors_)
-        self.company_areas_ = self._area_profiles(self.companies_, self.company_vectors_)
-
-    def _area_profiles(self, docs: Sequence[Document], pv: PassageVectors) -> np.ndarray:
-        n_areas = len(self.areas_)
-        out = np.zeros((len(docs), n_areas), dtype=np.float32)
-        if not n_areas:
-            return out
-        chunk = 4096
-        for s in range(0, len(docs), chunk):
-            part = PassageVectors(
-                pv.rows(pv.offsets[s], pv.offsets[min(s + chunk, len(docs))]),
-                pv.offsets[s : min(s + chunk, len(docs)) + 1] - pv.offsets[s],
-            )
-            out[s : s + len(part)] = self.area_inferrer_.profile(mean_vectors(part))
-        for i, d in enumerate(docs):
-            if d.areas:
-                out[i] = explicit_profile(d.areas, self.areas_)
-        return out
 
     # ------------------------------------------------------------------ scoring
     def _rows(self, mask: np.ndarray | None, n: int) -> np.ndarray | None:
@@ -268,11 +229,15 @@ class Matcher:
 
     def _company_components(
         self, j: int, rows: np.ndarray | None
-    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
         """Components of challenge ``j`` against companies ``rows`` (None: all)."""
         cv = self.company_vectors_
         sem = scoring.pooled_similarity(
-            self.challenge_pooled_[j], cv.vectors, cv.offsets, self.company_norms_, rows,
+            self.challenge_pooled_[j],
+            cv.vectors,
+            cv.offsets,
+            self.company_norms_,
+            rows,
             scales=cv.scales,
         )
         w = self.bm25_.weights_ if rows is None else self.bm25_.weights_[rows]
@@ -281,24 +246,37 @@ class Matcher:
         tf = np.asarray((t @ self.challenge_tfidf_[j].T).toarray()).ravel()
         areas = self.company_areas_ if rows is None else self.company_areas_[rows]
         explicit = self.company_explicit_ if rows is None else self.company_explicit_[rows]
-        ar = _areas_fit(
+        ar = areas_fit(
             overlap(self.challenge_areas_[j], areas), explicit | self.challenge_explicit_[j]
         )
         trl = self.company_trl_ if rows is None else self.company_trl_[rows]
         reg = self.company_region_ if rows is None else self.company_region_[rows]
+        idx = np.arange(len(self.company_ids_)) if rows is None else rows
+        keys = ml.pairings(self.challenge_languages_[j], self.company_languages_[idx])
+        multi = None
+        if self.multilingual_ is not None:
+            mv = self.multilingual_["companies"]
+            multi = scoring.pooled_similarity(
+                self.multilingual_["challenge_pooled"][j],
+                mv.vectors,
+                mv.offsets,
+                self.multilingual_["company_norms"],
+                rows,
+                scales=mv.scales,
+            )
+        semantic, lexical = ml.text_components(keys, sem, multi, bm, tf, self.blend_)
         comps = {
-            "semantic": scoring.normalise(sem),
-            "lexical": scoring.normalise(scoring.standardise(bm) + scoring.standardise(tf)),
+            "semantic": semantic,
+            "lexical": lexical,
             "areas": ar,
-            "trl": scoring.trl_fit(_trl_pair(self.challenges_[j].trl), trl),
+            "trl": scoring.trl_fit(trl_pair(self.challenges_[j].trl), trl),
             "region": scoring.region_fit(int(self.challenge_region_[j]), reg),
         }
-        idx = np.arange(len(self.company_ids_)) if rows is None else rows
-        return comps, idx
+        return comps, idx, keys
 
     def _challenge_components(
         self, i: int, rows: np.ndarray | None
-    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
         """Components of company ``i`` against challenges ``rows`` (None: all)."""
         company = l2_normalise(self.company_vectors_.doc_passages(i).sum(axis=0))
         pooled = self.challenge_pooled_ if rows is None else self.challenge_pooled_[rows]
@@ -309,23 +287,37 @@ class Matcher:
         tf = np.asarray((qt @ self.company_tfidf_[i].T).toarray()).ravel()
         ch_areas = self.challenge_areas_ if rows is None else self.challenge_areas_[rows]
         idx = np.arange(len(self.challenges_)) if rows is None else rows
-        ar = _areas_fit(
-            _overlap_many(ch_areas, self.company_areas_[i]),
+        ar = areas_fit(
+            overlap_many(ch_areas, self.company_areas_[i]),
             self.challenge_explicit_[idx] | self.company_explicit_[i],
         )
         level = self.company_trl_[i : i + 1]
-        trl = np.array([scoring.trl_fit(_trl_pair(self.challenges_[j].trl), level)[0] for j in idx])
+        trl = np.array([scoring.trl_fit(trl_pair(self.challenges_[j].trl), level)[0] for j in idx])
         reg_i = int(self.company_region_[i])
         ch_reg = self.challenge_region_[idx]
         reg = scoring.region_fit(reg_i, ch_reg) if len(idx) else np.zeros(0)
+        # The challenge is the query of a pairing's blend, whichever side is being ranked.
+        keys = np.array(
+            [
+                ml.pair_key(lang, self.company_languages_[i])
+                for lang in self.challenge_languages_[idx].tolist()
+            ],
+            dtype=np.object_,
+        )
+        multi = None
+        if self.multilingual_ is not None:
+            vec = l2_normalise(self.multilingual_["companies"].doc_passages(i).sum(axis=0))
+            pooled_ml = self.multilingual_["challenge_pooled"]
+            multi = (pooled_ml if rows is None else pooled_ml[rows]) @ vec
+        semantic, lexical = ml.text_components(keys, sem, multi, bm, tf, self.blend_)
         comps = {
-            "semantic": scoring.normalise(sem),
-            "lexical": scoring.normalise(scoring.standardise(bm) + scoring.standardise(tf)),
+            "semantic": semantic,
+            "lexical": lexical,
             "areas": ar,
             "trl": trl,
             "region": reg,
         }
-        return comps, idx
+        return comps, idx, keys
 
     def company_document(self, i: int) -> Document:
         """Fitted company ``i`` as a document (without its text when ``company_texts`` is
@@ -375,10 +367,10 @@ class Matcher:
         self._check_fitted()
         j = self._challenge_index[challenge_id]
         rows = self._rows(mask, len(self.company_ids_))
-        comps, idx = self._company_components(j, rows)
-        scores = scoring.blend(comps, self.weights_)
+        comps, idx, keys = self._company_components(j, rows)
+        scores, per_key = self._blend(comps, keys)
         order = scoring.top_k(scores, top_k)
-        return self._matches([(j, int(idx[p])) for p in order], comps, order)
+        return self._matches([(j, int(idx[p])) for p in order], comps, order, keys, per_key)
 
     def rank_challenges(
         self, company_id: str, top_k: int = 20, mask: np.ndarray | None = None
@@ -397,10 +389,10 @@ class Matcher:
         self._check_fitted()
         i = self._company_index[company_id]
         rows = self._rows(mask, len(self.challenges_))
-        comps, idx = self._challenge_components(i, rows)
-        scores = scoring.blend(comps, self.weights_)
+        comps, idx, keys = self._challenge_components(i, rows)
+        scores, per_key = self._blend(comps, keys)
         order = scoring.top_k(scores, top_k)
-        return self._matches([(int(idx[p]), i) for p in order], comps, order)
+        return self._matches([(int(idx[p]), i) for p in order], comps, order, keys, per_key)
 
     def score_companies(self, challenge_id: str, mask: np.ndarray | None = None) -> np.ndarray:
         """Scores of all (or the allowed) companies for a challenge, without explanations.
@@ -411,8 +403,8 @@ class Matcher:
         """
         self._check_fitted()
         j = self._challenge_index[challenge_id]
-        comps, _ = self._company_components(j, self._rows(mask, len(self.company_ids_)))
-        return scoring.blend(comps, self.weights_)
+        comps, _, keys = self._company_components(j, self._rows(mask, len(self.company_ids_)))
+        return self._blend(comps, keys)[0]
 
     def explain(
         self,
@@ -437,20 +429,31 @@ class Matcher:
         rows = self._rows(mask, len(self.company_ids_))
         if rows is not None and not mask[i]:
             raise ValueError(f"company {company_id!r} is masked out")
-        comps, idx = self._company_components(j, rows)
+        comps, idx, keys = self._company_components(j, rows)
+        per_key = self._blend(comps, keys)[1]
         p = i if rows is None else int(np.searchsorted(idx, i))
-        return self._matches([(j, i)], comps, np.array([p]), ranked=False)[0]
+        return self._matches([(j, i)], comps, np.array([p]), keys, per_key, ranked=False)[0]
+
+    def _blend(
+        self, comps: dict[str, np.ndarray], keys: np.ndarray
+    ) -> tuple[np.ndarray, dict[str, dict[str, float]]]:
+        """Scores under each candidate's pairing weights, and the weights of each pairing."""
+        weights, per_key = ml.candidate_weights(keys, self.weights_, self.blend_)
+        return scoring.blend(comps, weights), per_key
 
     def _matches(
         self,
         pairs: list[tuple[int, int]],
         comps: dict[str, np.ndarray],
         positions: np.ndarray,
+        keys: np.ndarray,
+        per_key: dict[str, dict[str, float]],
         ranked: bool = True,
     ) -> list[Match]:
         values = [{k: float(v[p]) for k, v in comps.items()} for p in positions]
+        weights = [per_key[keys[p]] for p in positions]
         ranks = list(range(1, len(pairs) + 1)) if ranked else [0] * len(pairs)
-        return build_matches(self, pairs, values, ranks)
+        return build_matches(self, pairs, values, ranks, weights, [keys[p] for p in positions])
 
     # ------------------------------------------------------------------ weights
     def components_for_pairs(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
@@ -462,7 +465,7 @@ class Matcher:
         for n, (c, _) in enumerate(pairs):
             by_challenge.setdefault(c, []).append(n)
         for c, ns in by_challenge.items():
-            comps, _ = self._company_components(self._challenge_index[c], None)
+            comps, _, _ = self._company_components(self._challenge_index[c], None)
             cols = [self._company_index[pairs[n][1]] for n in ns]
             for k, name in enumerate(COMPONENTS):
                 out[ns, k] = comps[name][cols]
@@ -482,53 +485,12 @@ class Matcher:
         self.weights_ = scoring.learn_weights(X, y, COMPONENTS, C=C)
         return self
 
-    # ------------------------------------------------------------------ areas
-    def suggest_areas(self, text: str, top_k: int = 5) -> list[tuple[str, float]]:
-        """Technology areas a text is most likely about (for the profile editor).
 
-        Works before :meth:`fit` too (zero-shot only).
-
-        Args:
-            text: Free text, e.g. a company profile being edited.
-            top_k: Number of suggestions.
-
-        Returns:
-            ``(area_id, score)`` pairs, best first; scores in [0, 1].
-        """
-        inferrer = getattr(self, "area_inferrer_", None)
-        enc = getattr(self, "encoder_", None) or self._encoder()
-        areas = getattr(self, "areas_", None) or self._areas()
-        if inferrer is None:
-            if not areas:
-                return []
-            inferrer = AreaInferrer().fit(enc.encode([area_text(a) for a in areas]))
-            self.areas_ = areas
-            self.encoder_ = enc
-            self.area_inferrer_ = inferrer
-        vec = enc.encode([text])
-        p = inferrer.predict_proba(vec)[0]
-        order = np.argsort(-p, kind="stable")[:top_k]
-        return [(areas[k].id, float(p[k])) for k in order]
-
-
-def _company_level(trl: object) -> int:
-    pair = _trl_pair(trl)
-    return 0 if pair is None else round((pair[0] + pair[1]) / 2)
-
-
-def _areas_fit(coverage: np.ndarray, explicit: np.ndarray) -> np.ndarray:
-    """Area coverage where at least one side chose its areas, neutral elsewhere.
-
-    Two inferred profiles only restate the text similarity (and measurably add noise), so
-    they are not counted twice.
-    """
-    return np.where(explicit, coverage, scoring.NEUTRAL).astype(np.float64)
-
-
-def _overlap_many(challenge_areas: np.ndarray, company_area: np.ndarray) -> np.ndarray:
-    totals = challenge_areas.sum(axis=1)
-    covered = np.minimum(challenge_areas, company_area[None, :]).sum(axis=1)
-    return np.where(totals > 0, covered / np.maximum(totals, 1e-12), 0.0).astype(np.float32)
-
-
-__all__ = ["DEFAULT_WEIGHTS", "Matcher", "default_encoder"]
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "Matcher",
+    "challenge_text",
+    "company_text",
+    "default_encoder",
+    "mean_vectors",
+]

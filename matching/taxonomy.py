@@ -25,6 +25,8 @@ class Area:
         description: One-paragraph description (used for zero-shot inference).
         kind: ``"priority"`` or ``"emerging"``.
         related: Ids of crosswalked areas.
+        name_nb: Norwegian (Bokmål) name ("" when not translated).
+        description_nb: Norwegian description (for zero-shot inference on Norwegian text).
     """
 
     id: str
@@ -32,6 +34,8 @@ class Area:
     description: str = ""
     kind: str = "priority"
     related: tuple[str, ...] = ()
+    name_nb: str = ""
+    description_nb: str = ""
 
 
 def load_areas(path: str | Path) -> list[Area]:
@@ -53,6 +57,8 @@ def _area(r: dict) -> Area:
         description=r.get("description", ""),
         kind=r.get("kind", "priority"),
         related=tuple(r.get("related", ())),
+        name_nb=r.get("name_nb", ""),
+        description_nb=r.get("description_nb", ""),
     )
 
 
@@ -63,8 +69,11 @@ def load_default_areas() -> list[Area]:
     return [_area(r) for r in json.loads(raw)]
 
 
-def area_text(area: Area) -> str:
-    """Text that represents an area for zero-shot inference."""
+def area_text(area: Area, language: str = "en") -> str:
+    """Text that represents an area for zero-shot inference (``language`` ``"nb"``: the
+    Norwegian name and description, or the English ones when the area has none)."""
+    if language == "nb" and (area.name_nb or area.description_nb):
+        return f"{area.name_nb or area.name}. {area.description_nb}".strip()
     return f"{area.name}. {area.description}".strip()
 
 

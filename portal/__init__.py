@@ -48,10 +48,11 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from portal import errors, i18n, security, templating
+    from portal import errors, i18n, ratelimit, security, templating
 
     i18n.init_app(app)
     configure_engine(app)
+    ratelimit.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -60,12 +60,24 @@ def load_config(instance_path: Path) -> dict:
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", 60))),
         "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=int(os.environ.get("SESSION_MAX_HOURS", 12))),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Throttling (docs/security.md): per (account, address) pair, with wider ceilings.
         "LOGIN_FAILURES_PER_WINDOW": 5,
+        "LOGIN_FAILURES_PER_ADDRESS": 30,
+        "LOGIN_FAILURES_PER_ACCOUNT": 20,
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
+        "SIGNUP_ATTEMPTS_PER_ADDRESS": 10,
+        "SIGNUP_WINDOW": timedelta(hours=1),
+        "RESET_REQUESTS_PER_EMAIL": 3,
+        "RESET_REQUESTS_PER_ADDRESS": 10,
+        "RESET_WINDOW": timedelta(hours=1),
+        "RESET_LINK_MAX_AGE": timedelta(minutes=30),
+        "VERIFY_LINK_MAX_AGE": timedelta(days=7),
         "MATCHER_MODEL_PATH": os.environ.get("MATCHER_MODEL_PATH") or None,
         "MATCHER_DEVICE": os.environ.get("MATCHER_DEVICE", "cpu"),
-        # "hashing" swaps in a fast deterministic encoder (tests of plumbing only).
-        "MATCHER_ENCODER": os.environ.get("MATCHER_ENCODER", "sentence-transformers"),
+        # minilm (English, default), e5 (multilingual alone), minilm+e5 (Norwegian and English
+        # challenges blended per language pairing; see docs/matching.md); "hashing" swaps in
+        # a fast deterministic encoder (tests of plumbing only).
+        "MATCHER_ENCODER": os.environ.get("MATCHER_ENCODER", "minilm"),
         "SMTP_HOST": os.environ.get("SMTP_HOST") or None,
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", 587)),
         "SMTP_USER": os.environ.get("SMTP_USER") or None,
@@ -74,6 +86,13 @@ def load_config(instance_path: Path) -> dict:
         # Where the accessibility statement (/accessibility) tells people to report a barrier.
         "ACCESSIBILITY_CONTACT": os.environ.get("ACCESSIBILITY_CONTACT")
         or os.environ.get("SMTP_SENDER", "portal@localhost"),
+        # API rate limits (portal/ratelimit.py); a shared store when several workers serve.
+        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") not in ("0", "false"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "API_RATE_LIMIT_PER_TOKEN": os.environ.get("API_RATE_LIMIT_PER_TOKEN", "120 per minute"),
+        "API_RATE_LIMIT_PER_ADDRESS": os.environ.get("API_RATE_LIMIT_PER_ADDRESS",
+                                                     "300 per minute"),
         "PAGE_SIZE": 20,
         # Language for visitors whose browser names none we serve; the switch overrides it.
         "BABEL_DEFAULT_LOCALE": os.environ.get("PORTAL_DEFAULT_LOCALE", "nb"),

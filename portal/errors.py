@@ -78,6 +78,12 @@ def render_error(status: int, message: str | None = None, error_id: str | None =
                            error_id=error_id), status
 
 
+def too_many_requests(message: str, retry_after: int):
+    """The 429 page (or JSON) for a throttled step, with ``Retry-After``."""
+    body, status = render_error(429, message)
+    return body, status, _headers(retry_after=retry_after)
+
+
 def _new_error_id() -> str:
     return uuid.uuid4().hex[:12]
 

@@ -25,7 +25,7 @@ PLACEHOLDER_FRAGMENTS = ("change", "example", "placeholder", "not-for-production
 def load_user(user_id: str) -> User | None:
     """Load the user from ``"<id>:<session token>"``; a rotated token ends old sessions."""
     raw_id, _, token = user_id.partition(":")
-    if not raw_id.isdigit() or not token:
+    if not (raw_id.isascii() and raw_id.isdigit()) or not token:
         return None
     user = db.session.get(User, int(raw_id))
     if user is None or user.session_token != token or not user.is_active:

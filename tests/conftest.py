@@ -53,6 +53,8 @@ BASE_CONFIG = {
     "PORTAL_ENV": "testing",
     "SECRET_KEY": "test-secret-key-not-for-production",
     "WTF_CSRF_ENABLED": False,
+    # Tests make many API calls from one address; test_api_rate_limit.py turns limits on.
+    "RATELIMIT_ENABLED": False,
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     "MATCHER_ENCODER": "hashing",
     "SERVER_NAME": "localhost",
@@ -209,7 +211,7 @@ def make_user(app, make_company):
             unit=unit if unit is not None else (f"Unit {n}" if role == Role.MILITARY else None),
             company=company,
             session_token=accounts.new_session_token(),
-            **fields,
+            **{"email_verified_at": utcnow(), **fields},
         )
         db.session.add(user)
         db.session.commit()

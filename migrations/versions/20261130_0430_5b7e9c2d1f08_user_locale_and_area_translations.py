@@ -1,7 +1,7 @@
 """languages and Norwegian search: users' language, area names per language, stemmed search text
 
 Revision ID: 5b7e9c2d1f08
-Revises: f17ba66bab70
+Revises: a4f1c9e7d2b3
 Create Date: 2026-11-30 04:30:00
 
 """
@@ -13,7 +13,7 @@ from portal.search import search_text
 
 # revision identifiers, used by Alembic.
 revision = '5b7e9c2d1f08'
-down_revision = 'f17ba66bab70'
+down_revision = 'a4f1c9e7d2b3'
 branch_labels = None
 depends_on = None
 

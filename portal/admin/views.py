@@ -22,7 +22,8 @@ from portal.extensions import login_manager
 from portal.i18n import area_name
 from portal.models import Area, Company, User
 from portal.models.enums import Role, label
-from portal.services import accounts, audit
+from portal.params import page_arg
+from portal.services import accounts, audit, mail
 
 from .forms import AreaForm, AuditFilterForm, CompanyFilterForm, RoleForm, UserFilterForm
 
@@ -61,7 +62,7 @@ def _kept_args(names: tuple[str, ...]) -> dict[str, str]:
 
 
 def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return page_arg()
 
 
 # --- Users -----------------------------------------------------------------------------------
@@ -92,6 +93,11 @@ def _apply(operation, target, done: str, back: str, filters):
         flash(str(exc.message), "error")
     else:
         db.session.commit()
+        # The user's notice e-mail, when SMTP is configured (else it waits in the outbox).
+        if mail.smtp_configured(current_app.config):
+            mail.deliver(db.session, current_app.config,
+                         mail.unsent_account_message_ids(db.session))
+            db.session.commit()
         flash(done, "success")
     return redirect(url_for(back, **_kept_args(filters)))
 
@@ -225,3 +231,10 @@ def audit_log():
     page = db.paginate(query, page=_page(), per_page=AUDIT_PAGE_SIZE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/audit.html", filters=filters, page=page, args=args)
+
+
+@bp.get("/outbox")
+def outbox():
+    """Account e-mail (reset and verification links, notices) not tied to an event."""
+    return render_template("admin/outbox.html", messages=mail.account_messages(db.session),
+                           smtp=mail.smtp_configured(current_app.config))

@@ -7,11 +7,13 @@ Authentication and CSRF live in :mod:`portal.api.auth`; each route module export
 from flask import Blueprint
 
 from portal.extensions import csrf
+from portal.ratelimit import limit_blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Bearer-token calls cannot be forged cross-site; auth.py checks CSRF for cookie-authenticated
 # unsafe calls itself.
 csrf.exempt(bp)
+limit_blueprint(bp)
 
 from portal.api import (  # noqa: E402, F401  (route modules)
     auth,

@@ -5,6 +5,7 @@ cookie. The blueprint is exempt from the global CSRF check because bearer calls 
 forged cross-site; cookie-authenticated unsafe calls are checked here instead (``X-CSRFToken``).
 """
 
+import re
 from functools import wraps
 from typing import Any, NoReturn
 
@@ -18,6 +19,10 @@ from portal.extensions import csrf
 from portal.models import User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# No resource of this API nests deeper than a few levels.
+MAX_JSON_DEPTH = 16
+# JSON may escape lone UTF-16 surrogates ("\\ud800"); no database or encoder accepts them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def api_abort(status: int, message: str, *, field: str | None = None,
@@ -115,12 +120,37 @@ def json_body() -> dict[str, Any]:
     """The request body as a JSON object (400 when it is not one)."""
     if not request.is_json:
         api_abort(400, "Send a JSON object with 'Content-Type: application/json'.")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        # The parser gives up on very deep nesting with RecursionError, not a ValueError.
+        data = None
     if data is None:
         api_abort(400, "The body is not valid JSON.")
     if not isinstance(data, dict):
         api_abort(400, "The body must be a JSON object.")
+    problem = _json_problem(data)
+    if problem:
+        api_abort(400, problem)
     return data
+
+
+def _json_problem(value: Any) -> str | None:
+    """Why a parsed body cannot be used (too deep, or text that is not valid Unicode)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return f"The body is nested more than {MAX_JSON_DEPTH} levels deep."
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return "The body contains text that is not valid Unicode."
+        elif isinstance(item, dict):
+            stack.extend((key, depth + 1) for key in item)
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return None
 
 
 def reject_unknown(data: dict[str, Any], allowed: frozenset[str] | set[str]) -> None:
@@ -204,11 +234,15 @@ ERROR_DESCRIPTIONS = {
     404: "No such resource, or the caller may not see it.",
     409: "Conflicts with existing data.",
     422: "Unknown fields or invalid values; `field` names the first offending field.",
+    429: "Rate limit reached (per token and per address); `Retry-After` says how many seconds "
+         "to wait.",
 }
 
 
 def error_responses(*codes: int) -> dict[str, Any]:
-    """OpenAPI ``responses`` entries for the given error status codes."""
+    """OpenAPI ``responses`` entries for the given error status codes, and 429 (every API
+    route is rate-limited)."""
+    codes = (*codes, 429) if 429 not in codes else codes
     return {
         str(code): {
             "description": ERROR_DESCRIPTIONS[code],

@@ -1,7 +1,7 @@
 """The OpenAPI 3 document, assembled from each route module's ``PATHS`` and ``SCHEMAS``."""
 
 from portal.api import bp
-from portal.api.auth import ERROR_SCHEMA
+from portal.api.auth import ERROR_SCHEMA, error_responses
 
 PATHS: dict = {
     "/api/v1/openapi.json": {
@@ -11,7 +11,8 @@ PATHS: dict = {
             "security": [{}],
             "responses": {"200": {"description": "OpenAPI 3.0 document",
                                   "content": {"application/json": {
-                                      "schema": {"type": "object"}}}}},
+                                      "schema": {"type": "object"}}}},
+                          **error_responses()},
         }
     }
 }
@@ -36,7 +37,8 @@ def build_document() -> dict:
                            "(`Authorization: Bearer <token>`, created on the account page) or "
                            "the browser session; cookie-authenticated writes need the "
                            "`X-CSRFToken` header. Errors are `{\"error\": {\"code\", "
-                           "\"message\"}}`.",
+                           "\"message\"}}`. Calls are rate-limited per token and per address "
+                           "(429 with `Retry-After`).",
         },
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}, {"cookieAuth": []}],

@@ -121,3 +121,23 @@ class LoginForm(PortalForm):
                              validators=[DataRequired(message=_l("Enter your password.")),
                                                      Length(max=PASSWORD_MAX_LENGTH)])
     next = HiddenField()
+
+
+class ForgotPasswordForm(PortalForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(message=_l("Enter your email.")),
+                                                Length(max=254)])
+
+
+class ResetPasswordForm(PortalForm):
+    token = HiddenField()
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(message=_l("Choose a new password.")),
+                    Length(max=PASSWORD_MAX_LENGTH)],
+        description=_l("At least 8 characters; very common passwords are refused."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(message=_l("Repeat the new password.")),
+                    EqualTo("new_password", message=_l("The two passwords do not match."))],
+    )

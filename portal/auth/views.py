@@ -2,25 +2,36 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from portal.db import db, utcnow
-from portal.errors import render_error
+from portal.errors import render_error, too_many_requests
 from portal.models import User
 from portal.models.enums import AccountStatus, Role
-from portal.services import accounts
+from portal.services import accounts, mail
 from portal.services.audit import client_ip
 
-from .forms import LoginForm, SignupForm
+from .forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 LOGIN_FAILED = "The email or password is not correct."
 # Endpoints a pending (not yet approved) account may reach; the account blueprint too.
-PENDING_ALLOWED_ENDPOINTS = frozenset({"main.pending", "auth.logout", "language.switch", "static"})
+PENDING_ALLOWED_ENDPOINTS = frozenset({"main.pending", "auth.logout", "language.switch", "static",
+                                       "main.privacy", "auth.verify_email"})
 PENDING_ALLOWED_BLUEPRINTS = frozenset({"account"})
 
 
@@ -41,6 +52,18 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+def verification_link(token: str) -> str:
+    return url_for("auth.verify_email", token=token, _external=True)
+
+
+def deliver_now(message_ids: list[int]) -> None:
+    """Send committed outbox messages through SMTP when it is configured (else they wait in
+    the outbox for an administrator)."""
+    if mail.smtp_configured(current_app.config):
+        mail.deliver(db.session, current_app.config, message_ids)
+        db.session.commit()
 
 
 def start_session(user: User) -> None:
@@ -83,6 +106,11 @@ def signup():
     if form.validate_on_submit():
         is_sme = form.account_type.data == Role.SME
         try:
+            accounts.check_signup_throttle(db.session, form.email.data, client_ip())
+        except accounts.ThrottledError as exc:
+            db.session.commit()
+            return too_many_requests(exc.message, exc.retry_after)
+        try:
             user = accounts.register(
                 db.session,
                 email=form.email.data,
@@ -98,6 +126,8 @@ def signup():
             db.session.commit()
         except accounts.AccountError as exc:
             db.session.rollback()
+            accounts.record_signup_refusal(db.session, form.email.data, exc.field, client_ip())
+            db.session.commit()
             _field_error(form, exc.field, exc.message)
         except IntegrityError:
             # Two signups raced past the uniqueness checks: the unique constraints decide.
@@ -109,6 +139,9 @@ def signup():
                 _field_error(form, "org_number", "A company with this organisation number is "
                                                  "already registered.")
         else:
+            message = accounts.send_verification(db.session, user, verification_link)
+            db.session.commit()
+            deliver_now([message.id])
             start_session(user)
             if user.status == AccountStatus.PENDING:
                 flash(_("Your account is created. An administrator will review it."), "success")
@@ -140,11 +173,9 @@ def login():
         db.session.commit()
         if result.throttled:
             minutes = max(1, round(result.retry_after / 60))
-            body, status = render_error(
-                429, f"Too many failed logins. Wait about {minutes} minute"
-                     f"{'s' if minutes != 1 else ''} and try again.",
-            )
-            return body, status, {"Retry-After": str(result.retry_after)}
+            return too_many_requests(f"Too many failed logins. Wait about {minutes} minute"
+                                     f"{'s' if minutes != 1 else ''} and try again.",
+                                     result.retry_after)
         if result.user is not None:
             start_session(result.user)
             if result.user.status == AccountStatus.PENDING:
@@ -165,3 +196,66 @@ def logout():
     session.clear()
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))
+
+
+RESET_SENT = _l("If an account uses this address, we have sent it a link to choose a new "
+                "password. The link works once and expires in 30 minutes. Check your spam folder "
+                "if nothing arrives.")
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            result = accounts.request_reset(
+                db.session, form.email.data, client_ip(),
+                lambda token: url_for("auth.reset_password", token=token, _external=True))
+        except accounts.ThrottledError as exc:
+            db.session.commit()
+            return too_many_requests(exc.message, exc.retry_after)
+        db.session.commit()
+        if result.message is not None:
+            deliver_now([result.message.id])
+        # The same answer whether or not an account has this address.
+        flash(str(RESET_SENT), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset_password():
+    form = ResetPasswordForm()
+    if request.method == "GET":
+        form.token.data = request.args.get("token", "")
+    token = form.token.data or ""
+    try:
+        accounts.user_for_reset_token(db.session, token)
+    except accounts.AccountError as exc:
+        return render_template("auth/reset.html", form=None, problem=exc.message), 400
+    if form.validate_on_submit():
+        try:
+            user = accounts.reset_password(db.session, token, form.new_password.data)
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            form.new_password.errors = [*form.new_password.errors, exc.message]
+            return render_template("auth/reset.html", form=form, problem=None), 400
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("Your password is changed. Log in with it now (%(email)s); other devices "
+                "were logged out and your API tokens revoked.", email=user.email), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, problem=None)
+
+
+@bp.get("/verify")
+def verify_email():
+    try:
+        accounts.verify_email(db.session, request.args.get("token", ""))
+    except accounts.AccountError as exc:
+        return render_template("auth/verify_failed.html", problem=exc.message), 400
+    db.session.commit()
+    flash(_("Thank you: your email address is verified."), "success")
+    return redirect(url_for("account.index") if current_user.is_authenticated
+                    else url_for("auth.login"))

@@ -26,6 +26,7 @@ from portal.db import db
 from portal.i18n import area_name
 from portal.models import Interest, User
 from portal.models.enums import ChallengeStatus, Role, label
+from portal.params import page_arg
 from portal.services.access import can_edit_challenge, can_see_matches, get_challenge_for
 from portal.services.challenges import (
     create_challenge,
@@ -69,7 +70,7 @@ def index():
     form.validate()
     filters = form.to_filters()
     page = search_challenges(db.session, _viewer(), filters,
-                             page=request.args.get("page", 1, type=int),
+                             page=page_arg(),
                              per_page=current_app.config["PAGE_SIZE"])
     return render_template("challenges/index.html", form=form, page=page,
                            filter_args=filters.as_args(), filters=filters)

@@ -6,9 +6,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from portal.conversations.forms import MessageForm, StartForm
-from portal.db import db
+from portal.db import MAX_ID, db
 from portal.models import Challenge, Company, Conversation, User
 from portal.models.enums import Role
+from portal.params import ascii_int
 from portal.services import conversations as talks
 from portal.services import mail
 
@@ -90,10 +91,8 @@ def _start_target(challenge_id: int, company_id: str | None) -> tuple[Challenge,
     challenge = db.session.get(Challenge, challenge_id)
     if challenge is None or not talks.may_start(db.session, _viewer(), challenge):
         abort(404)
-    try:
-        company = db.session.get(Company, int(company_id or ""))
-    except ValueError:
-        company = None
+    wanted = ascii_int(company_id)
+    company = db.session.get(Company, wanted) if wanted is not None and wanted <= MAX_ID else None
     if company is None:
         abort(404)
     return challenge, company

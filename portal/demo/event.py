@@ -3,7 +3,6 @@ schedule, made from the demo accounts and challenges (``flask seed-demo``)."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, time, timedelta
 
 from sqlalchemy import select
@@ -11,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from portal.models import (
     Challenge,
-    Company,
     Event,
     EventChallenge,
     EventPair,
@@ -20,7 +18,7 @@ from portal.models import (
 )
 from portal.models.enums import ChallengeStatus, EventStatus, PairState, RegistrationStatus
 from portal.services import audit
-from portal.services.events import ORIGIN_MATCHMAKING, schedule_event
+from portal.services.events import run_matchmaking, schedule_event
 
 DEMO_EVENT_NAME = "Trøndelag defence innovation day"
 
@@ -57,19 +55,16 @@ def seed_demo_event(session: Session) -> Event | None:
         session.add(EventChallenge(event_id=event.id, challenge_id=challenge.id))
     session.flush()
     session.refresh(event)
-    companies = session.scalars(select(Company).order_by(
-        (Company.county == "Trøndelag").desc(), Company.id).limit(8)).all()
-    for company in companies:
-        session.add(EventRegistration(event_id=event.id, company_id=company.id,
+    # The pairs are what matchmaking proposes (real fits, the regional boost only ordering
+    # them), taken as invited and accepted so the event has a schedule to show.
+    run_matchmaking(session, event, organiser, top_n=3)
+    pairs = session.scalars(select(EventPair).where(EventPair.event_id == event.id)).all()
+    companies = {pair.company_id for pair in pairs}
+    for company_id in sorted(companies):
+        session.add(EventRegistration(event_id=event.id, company_id=company_id,
                                       status=RegistrationStatus.REGISTERED))
-    for n, company in enumerate(companies):
-        for challenge in challenges[n % 2::2][:2] if challenges else []:
-            session.add(EventPair(event_id=event.id, challenge_id=challenge.id,
-                                  company_id=company.id, state=PairState.ACCEPTED,
-                                  origin=ORIGIN_MATCHMAKING, score=round(0.9 - 0.05 * n, 3),
-                                  components=json.dumps({"components": {"event_region": 1.0}
-                                                         if company.county == "Trøndelag"
-                                                         else {}})))
+    for pair in pairs:
+        pair.state = PairState.ACCEPTED
     session.flush()
     if challenges and companies:
         schedule_event(session, event, organiser)

@@ -25,7 +25,7 @@ from wtforms.validators import (
 
 from portal.forms import PortalForm
 from portal.models.enums import COUNTIES, EventStatus, MeetingOutcome, lazy_label
-from portal.services.events import DEFAULT_TOP_N, MAX_TOP_N
+from portal.services.events import DEFAULT_MIN_FIT, DEFAULT_TOP_N, MAX_TOP_N
 
 
 class EventForm(PortalForm):
@@ -108,6 +108,11 @@ class MatchmakingForm(PortalForm):
         _l("Companies per challenge"), default=DEFAULT_TOP_N,
         validators=[InputRequired(), NumberRange(1, MAX_TOP_N)],
         description=_l("The best companies that may see each challenge are proposed."))
+    min_fit = IntegerField(
+        _l("Minimum fit (0-100)"), default=round(DEFAULT_MIN_FIT * 100),
+        validators=[Optional(), NumberRange(0, 100)],
+        description=_l("A company is proposed only when its fit reaches this before the "
+                       "regional boost: the boost orders companies that fit, it never adds one."))
 
 
 class PairActionForm(PortalForm):

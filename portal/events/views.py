@@ -267,7 +267,10 @@ def matchmaking(event_id: int):
             button=ButtonForm(), groups=service.pairs_by_challenge(db.session, event),
             explanation=service.explanation), 400
     try:
-        summary = service.run_matchmaking(db.session, event, _user(), top_n=form.top_n.data)
+        min_fit = form.min_fit.data
+        summary = service.run_matchmaking(
+            db.session, event, _user(), top_n=form.top_n.data,
+            min_fit=service.DEFAULT_MIN_FIT if min_fit is None else min_fit / 100)
     except EventError as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -297,6 +300,15 @@ def pair_state(event_id: int, pair_id: int):
         db.session.commit()
     anchor = f"#challenge-{pair.challenge_id}"
     return redirect(url_for("events.matches", event_id=event.id) + anchor)
+
+
+@bp.get("/<int:event_id>/invitations")
+@login_required
+def confirm_invitations(event_id: int):
+    event = _managed(event_id)
+    pairs = service.invitable_pairs(db.session, event)
+    return render_template("events/invitations.html", event=event, pairs=pairs,
+                           companies=len({p.company_id for p in pairs}), button=ButtonForm())
 
 
 @bp.post("/<int:event_id>/invitations")

@@ -100,6 +100,11 @@ def accessibility():
                            statement_date=STATEMENT_DATE)
 
 
+@bp.get("/privacy")
+def privacy():
+    return render_template("main/privacy.html")
+
+
 @bp.get("/healthz")
 def healthz():
     return {"status": "ok"}

@@ -59,6 +59,8 @@ class Company(Base):
     clearance: Mapped[str] = mapped_column(String(16), default="none")
     clearance_verified: Mapped[bool] = mapped_column(Boolean, default=False)
     verified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set when the last user of the profile deleted their account: out of matching and events.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
     verified_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL", use_alter=True)
     )

@@ -32,6 +32,8 @@ class User(UserMixin, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     # "nb", "nn" or "en"; None follows the browser (cookie, then Accept-Language).
     locale: Mapped[str | None] = mapped_column(String(8))
+    # Set when the owner follows the verification link; invitations go to verified addresses only.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     company: Mapped["Company | None"] = relationship(  # noqa: F821
         back_populates="users", foreign_keys=[company_id]
@@ -46,6 +48,10 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:
         return self.status != AccountStatus.DISABLED
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_approved(self) -> bool:

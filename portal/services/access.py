@@ -102,6 +102,8 @@ def company_clause_for_challenge(challenge: Challenge) -> ColumnElement[bool]:
 
     Used as the matching mask: a vetted-only challenge is never scored for an unvetted company.
     """
+    # A withdrawn profile (its last user deleted their account) is never matched.
+    present = Company.withdrawn_at.is_(None)
     if challenge.visibility == Visibility.VETTED:
-        return Company.clearance_verified.is_(True)
-    return true()
+        return and_(present, Company.clearance_verified.is_(True))
+    return present

@@ -119,6 +119,10 @@ class MeetingRow:
     confirmed: bool = False
 
 
+# Characters that end a cell in some spreadsheet program's reading of a CSV line.
+_SEPARATORS = (",", ";", "\t", '"')
+
+
 def safe_cell(value: object) -> str:
     """Text of a spreadsheet cell, with one ``'`` prepended when it could start a formula."""
     text = "" if value is None else str(value)
@@ -188,11 +192,18 @@ def matches_csv(rows: Sequence[MatchRow], stamp: ExportStamp,
     """The match list as CSV (UTF-8 with BOM for spreadsheet programs), stamped in leading
     ``# ...`` comment lines. ``translate`` puts headers and labels into the reader's language."""
     buffer = io.StringIO(newline="")
+    # The stamp lines carry user text (the event's name): each is one quoted-when-needed cell,
+    # so neither a comma nor the semicolon that Norwegian spreadsheets split on starts a cell.
+    comment = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     for key, value in stamp.lines(translate):
-        buffer.write(f"# {key}: {_one_line(value)}\r\n")
+        line = safe_cell(f"# {key}: {_one_line(value)}")
+        if any(char in line for char in _SEPARATORS):
+            comment.writerow([line])
+        else:
+            buffer.write(line + "\r\n")
     writer = csv.writer(buffer, lineterminator="\r\n")
     header, body = match_table(rows, translate)
-    writer.writerow(header)
+    writer.writerow([safe_cell(c) for c in header])
     for cells in body:
         writer.writerow([safe_cell(c) if not _is_number(c) else str(c) for c in cells])
     return buffer.getvalue().encode("utf-8-sig")

@@ -87,3 +87,18 @@ def deliver(session: Session, config: Mapping[str, Any], message_ids: Sequence[i
             if message.sent_at is None:
                 message.error = f"SMTP unavailable: {exc}"[:500]
     return sent
+
+
+def account_messages(session: Session, *, limit: int = 200) -> list[OutboxMessage]:
+    """The newest messages not tied to an event (account e-mail), for administrators."""
+    return list(session.scalars(
+        select(OutboxMessage).where(OutboxMessage.event_id.is_(None))
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)
+    ))
+
+
+def unsent_account_message_ids(session: Session) -> list[int]:
+    """Ids of account messages (not tied to an event) never sent nor failed yet."""
+    return list(session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.event_id.is_(None), OutboxMessage.sent_at.is_(None),
+        OutboxMessage.error.is_(None))))

@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.models import Area, Company, User
-from portal.models.enums import AccountStatus, Clearance, ProfileKind, SizeBand
+from portal.models.enums import AccountStatus, Clearance, ProfileKind, Role, SizeBand
 from portal.services import audit
 from portal.services.errors import Conflict
 from portal.services.matching import refresh_after_commit
+from portal.services.notifications import notify
 from portal.services.validation import (
     validate_country,
     validate_org_number,
@@ -19,6 +20,8 @@ from portal.services.validation import (
     validate_website,
 )
 
+# Changing any of these makes it another legal identity: vetting ends at once (checklist 27).
+IDENTITY_FIELDS = ("name", "org_number", "country", "norwegian_owned")
 # The matcher reads the description; below this many words it has little to go on.
 RECOMMENDED_DESCRIPTION_WORDS = 100
 
@@ -81,8 +84,10 @@ def save_profile(session: Session, user: User, company: Company | None,
                  data: ProfileData) -> Company:
     """Create or update the company profile of ``user``.
 
-    A new profile is linked to ``user``. Changing the clearance status withdraws any admin
-    verification, since the admin verified the old status. The description is encoded for the
+    A new profile is linked to ``user``. Changing the clearance status, or any field of the
+    legal identity (``IDENTITY_FIELDS``), withdraws any admin verification, since the admin
+    verified the old status of the old identity; a withdrawal by identity change is audited on
+    its own and every active administrator is notified. The description is encoded for the
     matcher once the caller commits (a failure to do so is logged and never fails the save: see
     :mod:`portal.services.matching.refresh`).
 
@@ -117,6 +122,7 @@ def save_profile(session: Session, user: User, company: Company | None,
         session.add(company)
         user.company = company
     old_clearance = None if creating else company.clearance
+    old_identity = None if creating else identity_of(company)
 
     company.kind = ProfileKind(data.kind)
     company.name = data.name.strip()
@@ -138,18 +144,61 @@ def save_profile(session: Session, user: User, company: Company | None,
                      if data.area_ids else [])
 
     details: dict[str, Any] = {}
+    identity_changes = {} if old_identity is None else {
+        name: {"before": old_identity[name], "after": value}
+        for name, value in identity_of(company).items() if old_identity[name] != value
+    }
+    was_vetted = bool(company.clearance_verified)
     if not creating and old_clearance != company.clearance:
         details["clearance"] = {"before": old_clearance, "after": company.clearance}
-        if company.clearance_verified:
-            details["verification_withdrawn"] = True
+    if identity_changes:
+        details["identity"] = identity_changes
+    if details and was_vetted:
+        # The administrators vetted this clearance of this legal identity, not its successor.
+        details["verification_withdrawn"] = True
+    if details:
         company.clearance_verified = False
         company.verified_at = None
         company.verified_by_id = None
     session.flush()
     audit.record(session, "company_create" if creating else "company_update", actor=user,
                  target=company, details=details or None)
+    if was_vetted and identity_changes:
+        audit.record(session, "vetting_withdrawn", actor=user, target=company,
+                     details={"reason": "identity_change", "identity": identity_changes})
+        _tell_admins_vetting_ended(session, company, sorted(identity_changes))
     refresh_after_commit(session, company)
     return company
+
+
+def identity_of(company: Company) -> dict[str, object]:
+    """The fields that make up a company's legal identity; vetting belongs to these values."""
+    return {name: getattr(company, name) for name in IDENTITY_FIELDS}
+
+
+# The identity fields as an administrator reads them in a notification.
+IDENTITY_NAMES = {"name": _l("name"), "org_number": _l("organisation number"),
+                  "country": _l("country"), "norwegian_owned": _l("Norwegian ownership")}
+
+
+class _FieldList:
+    """Field names joined in the language the notification is written in."""
+
+    def __init__(self, names: list[object]) -> None:
+        self.names = names
+
+    def __str__(self) -> str:
+        return ", ".join(str(name) for name in self.names)
+
+
+def _tell_admins_vetting_ended(session: Session, company: Company, fields: list[str]) -> None:
+    admins = session.scalars(select(User).where(User.role == Role.ADMIN,
+                                                User.status == AccountStatus.ACTIVE)).all()
+    names = _FieldList([IDENTITY_NAMES[f] for f in fields])
+    message = _l("The vetting of %(company)s ended: its %(fields)s changed. Vet it again if the "
+                 "new identity qualifies.", company=company.name, fields=names)
+    for admin in admins:
+        notify(session, admin, message, "/admin/companies")
 
 
 def company_users(session: Session, company: Company) -> list[User]:

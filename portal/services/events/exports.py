@@ -168,7 +168,7 @@ def calendar_scope(session: Session, user: User, event: Event, company_arg: str 
     """
     manage = can_manage_event(user, event)
     if company_arg:
-        if not company_arg.isdigit() or int(company_arg) > MAX_ID:
+        if not (company_arg.isascii() and company_arg.isdigit()) or int(company_arg) > MAX_ID:
             raise NotFound()
         company_id = int(company_arg)
         own = user_company(user)

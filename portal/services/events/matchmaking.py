@@ -36,6 +36,7 @@ from portal.services.errors import Invalid, NotFound
 from portal.services.events.access import user_company
 from portal.services.events.lifecycle import registration_of
 from portal.services.events.rules import (
+    DEFAULT_MIN_FIT,
     DEFAULT_TOP_N,
     INVITABLE_STATES,
     MAX_TOP_N,
@@ -60,6 +61,8 @@ class MatchmakingSummary:
 
 def _explanation(item: MatchItem) -> str:
     return json.dumps({
+        "fit": round(float(item.fit if item.fit is not None else item.score), 4),
+        "boost": round(float(item.boost), 4),
         "components": {k: round(float(v), 4) for k, v in item.components.items()},
         "weights": {k: round(float(v), 4) for k, v in item.weights.items()},
         "shared_areas": [area.name for area in item.shared_areas],
@@ -80,17 +83,21 @@ def explanation(pair: EventPair) -> dict[str, Any]:
 
 
 def run_matchmaking(session: Session, event: Event, actor: User, *,
-                    top_n: int = DEFAULT_TOP_N) -> MatchmakingSummary:
+                    top_n: int = DEFAULT_TOP_N,
+                    min_fit: float = DEFAULT_MIN_FIT) -> MatchmakingSummary:
     """Propose the best companies for each attached challenge.
 
     Companies that may not see a challenge are masked by the matching bridge before ranking.
-    Companies in the event's county get the event's regional boost (component
-    ``event_region``). Pairs the organiser or a company already decided (locked, removed,
-    invited, requested, accepted, declined) are kept as they are; proposed pairs that fell
-    out of the top ``top_n`` are deleted.
+    Only companies whose fit, before any boost, is at least ``min_fit`` are proposed; among
+    them, companies in the event's county get the event's regional boost (component
+    ``event_region``), which orders fitting pairs and never creates one. Pairs the organiser
+    or a company already decided (locked, removed, invited, requested, accepted, declined)
+    are kept as they are; proposed pairs that fell out of the top ``top_n`` are deleted.
     """
     if not 1 <= top_n <= MAX_TOP_N:
         raise EventError(_l("Choose between 1 and %(max)d companies per challenge.", max=MAX_TOP_N))
+    if not 0.0 <= min_fit <= 1.0:
+        raise EventError(_l("Choose a minimum fit between 0 and 100."))
     event.matchmaking_top_n = top_n
     summary = MatchmakingSummary()
     existing = {(p.challenge_id, p.company_id): p for p in session.scalars(
@@ -99,7 +106,8 @@ def run_matchmaking(session: Session, event: Event, actor: User, *,
     for link in event.event_challenges:
         summary.challenges += 1
         ranked = rank_companies(session, actor, link.challenge, top_k=top_n,
-                                boost_county=event.county, boost=float(event.regional_boost or 0))
+                                boost_county=event.county, boost=float(event.regional_boost or 0),
+                                min_fit=min_fit)
         summary.model, summary.weights_version = ranked.model_id, ranked.weights_version
         for item in ranked.items:
             if item.company is None:  # rankings of companies always carry the company row
@@ -127,7 +135,7 @@ def run_matchmaking(session: Session, event: Event, actor: User, *,
             summary.removed_stale += 1
     session.flush()
     audit.record(session, "event_matchmaking", actor=actor, target=event, details={
-        "top_n": top_n, "created": summary.created, "updated": summary.updated,
+        "top_n": top_n, "min_fit": min_fit, "created": summary.created, "updated": summary.updated,
         "removed_stale": summary.removed_stale, "kept": summary.kept,
         "model": summary.model, "weights_version": summary.weights_version})
     return summary
@@ -178,8 +186,8 @@ class InvitationSummary:
 def company_recipients(company: Company) -> tuple[list[User], list[str]]:
     users = [u for u in company.users
              if u.role == Role.SME and u.status == AccountStatus.ACTIVE]
-    emails = [u.email for u in users]
-    if not emails and company.contact_email:
+    emails = [u.email for u in users if u.email_verified_at is not None]
+    if not users and company.contact_email:
         emails = [company.contact_email]
     return users, emails
 
@@ -202,6 +210,14 @@ def _invitation_email(company: Company, event: Event, titles: list[str],
     return gettext("Invitation: %(event)s", event=event.name), body
 
 
+def invitable_pairs(session: Session, event: Event) -> list[EventPair]:
+    """The locked and proposed pairs that "Send invitations" would invite, by challenge."""
+    return list(session.scalars(select(EventPair).where(
+        EventPair.event_id == event.id, EventPair.state.in_(INVITABLE_STATES))
+        .options(selectinload(EventPair.company), selectinload(EventPair.challenge))
+        .order_by(EventPair.challenge_id, EventPair.score.desc(), EventPair.id)))
+
+
 def send_invitations(session: Session, event: Event, actor: User, *, link: str
                      ) -> InvitationSummary:
     """Invite the companies of every locked and proposed pair.
@@ -220,9 +236,7 @@ def send_invitations(session: Session, event: Event, actor: User, *, link: str
     """
     if event.status != EventStatus.OPEN:
         raise EventError(_l("Open registration before sending invitations."))
-    pairs = session.scalars(select(EventPair).where(
-        EventPair.event_id == event.id, EventPair.state.in_(INVITABLE_STATES))
-        .options(selectinload(EventPair.company), selectinload(EventPair.challenge))).all()
+    pairs = invitable_pairs(session, event)
     summary = InvitationSummary(pairs=len(pairs))
     per_company: dict[int, list[EventPair]] = defaultdict(list)
     for pair in pairs:

@@ -14,6 +14,9 @@ from portal.services.errors import Invalid
 
 EVENT_TZ = ZoneInfo("Europe/Oslo")
 DEFAULT_TOP_N = 8
+# The fit a company must reach on its own, before the regional boost, to be proposed: the
+# middle of the score scale (0.5) is an average candidate; a proposal stands clearly above it.
+DEFAULT_MIN_FIT = 0.55
 MAX_TOP_N = 50
 ORIGIN_MATCHMAKING = "matchmaking"
 ORIGIN_REQUEST = "request"

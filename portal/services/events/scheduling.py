@@ -82,7 +82,8 @@ def request_meeting(session: Session, event: Event, challenge_id: int, user: Use
     session.flush()
     for owner in _challenge_owners(session, challenge):
         notify(session, owner, _l("%(company)s asks to meet you about “%(title)s” at %(event)s.",
-                                  company=company.name, title=challenge.title, event=event.name))
+                                  company=company.name, title=challenge.title, event=event.name),
+               challenge=challenge)
     audit.record(session, "event_meeting_request", actor=user, target=pair,
                  details={"event_id": event.id, "challenge_id": challenge.id})
     return pair
@@ -113,7 +114,7 @@ def decide_request(session: Session, event: Event, pair: EventPair, user: User,
                       title=pair.challenge.title, event=event.name) if accept else
                    _l("Your meeting request about “%(title)s” at %(event)s was declined.",
                       title=pair.challenge.title, event=event.name))
-        notify(session, member, message)
+        notify(session, member, message, challenge=pair.challenge)
     audit.record(session, "event_request_" + ("accept" if accept else "decline"),
                  actor=user, target=pair, details={"event_id": event.id})
     return pair

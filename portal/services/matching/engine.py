@@ -124,15 +124,12 @@ class MatchingEngine:
             return self._encoder
 
     def _make_encoder(self) -> Any:
-        kind = self.config.get("MATCHER_ENCODER", "sentence-transformers")
-        if kind == "hashing":
-            from matching.testing import HashingEncoder
-
-            return HashingEncoder(cache=self.cache)
-        return matching.Encoder(
-            model_path=self.config.get("MATCHER_MODEL_PATH") or None,
-            device=self.config.get("MATCHER_DEVICE") or "cpu",
+        # minilm (default), e5, minilm+e5 (Norwegian and English: docs/matching.md), hashing.
+        return matching.make_encoder(
+            self.config.get("MATCHER_ENCODER", "minilm"),
             cache=self.cache,
+            device=self.config.get("MATCHER_DEVICE") or "cpu",
+            model_path=self.config.get("MATCHER_MODEL_PATH") or None,
             show_progress=False,
         )
 

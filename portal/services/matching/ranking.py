@@ -54,6 +54,9 @@ class MatchItem:
     challenge: Challenge | None = None
     # Sides ("challenge", "company") whose shared areas were inferred from the text.
     areas_inferred: list[str] = field(default_factory=list)
+    # The fit before an event's regional boost, and the boost added to it (0 without one).
+    fit: float | None = None
+    boost: float = 0.0
 
 
 @dataclass
@@ -179,6 +182,7 @@ def rank_companies(
     vetted_only: bool = False,
     boost_county: str | None = None,
     boost: float = 0.0,
+    min_fit: float = 0.0,
 ) -> MatchList:
     """Rank companies for a challenge, explained; masked before ranking.
 
@@ -196,6 +200,8 @@ def rank_companies(
         boost_county: Companies in this county get ``boost`` added (event matchmaking); shown
             as the component ``event_region``; the score is clipped to [0, 1].
         boost: The regional boost.
+        min_fit: Only companies whose fit before any boost is at least this: the boost may
+            order companies that fit, never bring in one that does not.
 
     Returns:
         A :class:`MatchList` of companies, best first.
@@ -237,7 +243,8 @@ def rank_companies(
                  for p in positions]
             )
             boosted = np.clip(scores + bonus, 0.0, 1.0)
-            order = np.lexsort((positions, -boosted))[:top_k]
+            eligible = np.flatnonzero(scores >= min_fit)
+            order = eligible[np.lexsort((positions[eligible], -boosted[eligible]))][:top_k]
             matches = [m.explain(key, str(index.company_ids[positions[o]]), mask=mask)
                        for o in order]
             boosts = {str(index.company_ids[positions[o]]): float(bonus[o]) for o in order}
@@ -248,11 +255,15 @@ def rank_companies(
             if company is None or company.id not in allowed:
                 continue
             item = _item(session, match, rank, company=company, areas=areas)
+            item.fit = item.score
+            if item.fit < min_fit:
+                continue
             if boosting:
                 applied = boosts.get(match.company_id, 0.0) > 0
                 item.components[EVENT_REGION] = 1.0 if applied else 0.0
                 item.weights[EVENT_REGION] = float(boost)
-                item.score = float(min(1.0, max(0.0, item.score + (boost if applied else 0.0))))
+                item.boost = float(boost) if applied else 0.0
+                item.score = float(min(1.0, max(0.0, item.score + item.boost)))
             result.items.append(item)
         return result
 

@@ -123,6 +123,7 @@ ROWS: list[Row] = [
     Row("main.index", "GET", fixed("/"), PUBLIC),
     Row("main.about", "GET", fixed("/about"), PUBLIC),
     Row("main.accessibility", "GET", fixed("/accessibility"), PUBLIC),
+    Row("main.privacy", "GET", fixed("/privacy"), E("ok")),
     Row("main.taxonomy", "GET", fixed("/taxonomy"), PUBLIC),
     Row("main.healthz", "GET", fixed("/healthz"), PUBLIC),
     Row("main.dashboard", "GET", fixed("/dashboard"), LOGGED_IN),
@@ -137,12 +138,28 @@ ROWS: list[Row] = [
     Row("auth.signup", "GET", fixed("/auth/signup"), PUBLIC),
     Row("auth.signup", "POST", fixed("/auth/signup"), PUBLIC, form={}),
     Row("auth.logout", "POST", fixed("/auth/logout"), E("ok"), form={}, late=True),
+    Row("auth.forgot_password", "GET", fixed("/auth/forgot"), PUBLIC),
+    Row("auth.forgot_password", "POST", fixed("/auth/forgot"), PUBLIC, form={}),
+    # Without a valid token the reset page says the link is no good (400), to everyone.
+    Row("auth.reset_password", "GET", fixed("/auth/reset?token=nonsense"),
+        E("bad_request", pend="pending")),
+    Row("auth.reset_password", "POST", fixed("/auth/reset"), E("bad_request", pend="pending"),
+        form={}),
+    Row("auth.verify_email", "GET", fixed("/auth/verify?token=nonsense"), E("bad_request")),
     # --- account (pending users may use it, except to create API tokens)
     Row("account.index", "GET", fixed("/account/"), E("ok", anon="login")),
+    # Late: a password change revokes the user's API tokens, which other rows use.
     Row("account.change_password", "POST", fixed("/account/password"), E("ok", anon="login"),
         form={"current_password": "correct horse battery",
               "new_password": "a different long passphrase",
-              "confirm": "a different long passphrase"}),
+              "confirm": "a different long passphrase"}, late=True),
+    # Every world user is verified already: the resend is refused with a message (a redirect).
+    Row("account.resend_verification", "POST", fixed("/account/verify"), E("ok", anon="login"),
+        form={}),
+    Row("account.export", "GET", fixed("/account/export"), E("ok", anon="login")),
+    # The empty form is refused (no password); a full deletion is in tests/portal/account.
+    Row("account.delete", "POST", fixed("/account/delete"),
+        E("bad_request", anon="login"), form={}),
     Row("account.create_token", "POST", fixed("/account/tokens"),
         E("ok", anon="login", pend="forbidden"), form={"name": "table token"}),
     Row("account.revoke_token", "POST",
@@ -152,6 +169,7 @@ ROWS: list[Row] = [
     Row("admin.users", "GET", fixed("/admin/users"), ADMIN_ONLY),
     Row("admin.companies", "GET", fixed("/admin/companies"), ADMIN_ONLY),
     Row("admin.audit_log", "GET", fixed("/admin/audit"), ADMIN_ONLY),
+    Row("admin.outbox", "GET", fixed("/admin/outbox"), ADMIN_ONLY),
     Row("admin.areas", "GET", fixed("/admin/areas"), ADMIN_ONLY),
     Row("admin.areas", "POST", fixed("/admin/areas"), ADMIN_ONLY,
         form={"name": "Access test area", "kind": "emerging",
@@ -198,6 +216,8 @@ ROWS: list[Row] = [
     Row("challenges.express", "POST", ch("draft", "/interest"),
         E("not_found", anon="login", pend="pending", milO="forbidden", admin="forbidden"),
         form={}, variant="draft"),
+    # Only the unvetted SME's company has an interest in this challenge: the vetted SME is
+    # refused with a message.
     Row("challenges.edit_interest", "POST", ch("registered", "/interest/edit"),
         _with(SME_ONLY, smeV="refused"),
         form={"pitch": "An updated pitch: our radar sees small boats in clutter."}),
@@ -288,6 +308,7 @@ ROWS: list[Row] = [
     Row("events.pair_state", "POST",
         lambda w, _r: f"/events/{w.event.id}/pairs/{w.pairs['proposed'].id}/state",
         MANAGE_OPEN_EVENT, form={"action": "lock"}),
+    Row("events.confirm_invitations", "GET", ev("/invitations"), MANAGE_OPEN_EVENT),
     Row("events.invitations", "POST", ev("/invitations"), MANAGE_OPEN_EVENT, form={}),
     Row("events.outbox", "GET", ev("/outbox"), MANAGE_OPEN_EVENT),
     Row("events.respond", "POST",

@@ -164,26 +164,27 @@ def test_absolute_session_lifetime(client, make_user, login):
 # --- Throttling ------------------------------------------------------------------------------
 
 
-def test_sixth_failure_for_one_account_is_throttled(client, make_user):
+def test_sixth_failure_for_one_account_from_one_address_is_throttled(client, make_user):
     make_user("sme", email="target@example.com")
-    for n in range(5):
-        response = post_login(client, "target@example.com", "wrong guess", ip=f"10.0.0.{n}")
+    for _ in range(5):
+        response = post_login(client, "target@example.com", "wrong guess", ip="10.0.0.1")
         assert response.status_code == 200
-    # From a fresh address and with the right password: the account is paused.
-    response = post_login(client, "target@example.com", PASSWORD, ip="10.9.9.9")
+    # Even with the right password: this pair is paused.
+    response = post_login(client, "target@example.com", PASSWORD, ip="10.0.0.1")
     assert response.status_code == 429
     retry_after = int(response.headers["Retry-After"])
     assert 800 < retry_after <= 900
     assert "Too many failed logins" in response.get_data(as_text=True)
     assert "_user_id" not in session_of(client)
     [throttled] = login_rows("throttled")
-    assert throttled.actor_email == "target@example.com" and throttled.ip == "10.9.9.9"
+    assert throttled.actor_email == "target@example.com" and throttled.ip == "10.0.0.1"
 
 
-def test_sixth_failure_from_one_address_is_throttled(client, make_user):
+def test_address_ceiling_throttles_guessing_across_accounts(client, make_user):
     make_user("sme", email="real@example.com")
-    for n in range(5):
-        post_login(client, f"guess{n}@example.com", "wrong guess", ip="203.0.113.7")
+    ceiling = client.application.config["LOGIN_FAILURES_PER_ADDRESS"]
+    for n in range(ceiling):
+        post_login(client, f"guess{n % 9}@example.com", "wrong guess", ip="203.0.113.7")
     response = post_login(client, "real@example.com", PASSWORD, ip="203.0.113.7")
     assert response.status_code == 429 and "Retry-After" in response.headers
     # Another address is not affected.
@@ -193,8 +194,8 @@ def test_sixth_failure_from_one_address_is_throttled(client, make_user):
 
 def test_retry_after_counts_down_and_the_window_passes(client, make_user):
     make_user("sme", email="target@example.com")
-    for n in range(5):
-        post_login(client, "target@example.com", "wrong guess", ip=f"10.0.1.{n}")
+    for _ in range(5):
+        post_login(client, "target@example.com", "wrong guess", ip="10.0.2.1")
     ten_minutes_ago = utcnow() - timedelta(minutes=10)
     db.session.execute(update(AuditEntry).values(created_at=ten_minutes_ago))
     db.session.commit()
@@ -215,14 +216,18 @@ def test_four_failures_then_success_is_not_throttled(client, make_user):
     assert post_login(client, "target@example.com", PASSWORD).status_code == 302
 
 
-def test_success_restarts_the_account_count_but_not_the_address_count(app, make_user):
+def test_success_restarts_the_pair_count_but_not_the_address_count(app, make_user):
     make_user("sme", email="me@example.com")
+    app.config["LOGIN_FAILURES_PER_ADDRESS"] = 6
     with app.test_request_context():
         for _ in range(4):
             accounts.attempt_login(db.session, "me@example.com", "wrong guess", "10.1.1.1")
         assert accounts.attempt_login(db.session, "me@example.com", PASSWORD, "10.1.1.1").user
-        accounts.attempt_login(db.session, "me@example.com", "wrong guess", "10.2.2.2")
+        accounts.attempt_login(db.session, "me@example.com", "wrong guess", "10.1.1.1")
         db.session.commit()
-        assert accounts.login_retry_after(db.session, "me@example.com", "10.3.3.3") is None
+        # One failure since the success: the pair may go on.
+        assert accounts.login_retry_after(db.session, "me@example.com", "10.1.1.1") is None
         accounts.attempt_login(db.session, "other@example.com", "wrong guess", "10.1.1.1")
+        # Six failures from the address in the window: its ceiling holds for every account.
         assert accounts.login_retry_after(db.session, "x@example.com", "10.1.1.1") is not None
+        assert accounts.login_retry_after(db.session, "x@example.com", "10.1.1.2") is None

@@ -46,18 +46,30 @@ def test_demo_event_is_idempotent(app, make_user, make_company):
     assert seed_demo_event(db.session) is None
     organiser = make_user(Role.ORGANISER, email="organiser@demo.test")
     owner = make_user(Role.MILITARY, unit="Air Wing")
-    for n in range(5):
-        db.session.add(Challenge(title=f"Demo challenge {n}", problem="A problem " * 5,
+    topics = ["Passive sonar and hydrophone arrays for submarine detection in fjords.",
+              "Batteries that keep small drones flying in Arctic cold.",
+              "Ice-resistant coatings for ship hulls and antennas.",
+              "Intrusion detection for military computer networks.",
+              "Field kitchens and hot rations for soldiers on exercise."]
+    for n, topic in enumerate(topics):
+        db.session.add(Challenge(title=f"Demo challenge {n}", problem=topic * 2,
                                  unit=owner.unit, owner_id=owner.id, status="open",
                                  visibility="registered"))
-    for n in range(6):
-        make_company(name=f"Demo AS {n}", county="Trøndelag" if n % 2 else "Oslo")
+    for n, topic in enumerate(topics):
+        make_company(name=f"Demo AS {n}", county="Trøndelag" if n % 2 else "Oslo",
+                     description=f"We deliver this: {topic}")
+    make_company(name="Bakery AS", description="Bread, cakes and catering for offices.")
     db.session.commit()
     event = seed_demo_event(db.session)
     db.session.commit()
     assert event.organiser_id == organiser.id and event.county == "Trøndelag"
     assert len(event.event_challenges) == 4 and event.status == "open"
-    assert db.session.scalar(select(func.count(EventPair.id))) > 0
+    pairs = db.session.scalars(select(EventPair)).all()
+    assert pairs
+    # Every seeded pair is a real fit: challenge n meets the company that does topic n.
+    for pair in pairs:
+        assert pair.challenge.title[-1] == pair.company.name.split()[-1], (pair.challenge.title,
+                                                                           pair.company.name)
     assert db.session.scalar(select(func.count(Meeting.id))) > 0
     assert seed_demo_event(db.session).id == event.id
     db.session.commit()

@@ -16,6 +16,8 @@ SONAR = ("Underwater acoustic sensing: sonar arrays, hydrophones and signal proc
          "submarine detection in cold Arctic fjords.")
 
 
+# Most tests here rank identical companies, whose fit is the middle of the scale: they run
+# matchmaking with no minimum fit ("min_fit": "0") to test its other rules.
 def companies(make_company, n, **fields):
     return [make_company(name=f"Sonar firm {i}", description=SONAR, **fields) for i in range(n)]
 
@@ -31,7 +33,8 @@ def test_matchmaking_proposes_top_n_with_regional_boost(client, login, organiser
     challenge = make_challenge(title="Sonar for fjords", problem=SONAR)
     event = make_event(organiser, challenges=[challenge], regional_boost=0.3)
     login(organiser)
-    assert client.post(f"/events/{event.id}/matchmaking", data={"top_n": "3"}).status_code == 302
+    assert client.post(f"/events/{event.id}/matchmaking",
+                       data={"top_n": "3", "min_fit": "0"}).status_code == 302
     rows = pairs()
     assert len(rows) == 3 and {p.state for p in rows} == {"proposed"}
     top = sorted(rows, key=lambda p: -p.score)[:2]
@@ -54,14 +57,14 @@ def test_rerun_keeps_decided_pairs_and_drops_stale_proposals(client, login, orga
     challenge = make_challenge(title="Sonar for fjords", problem=SONAR)
     event = make_event(organiser, challenges=[challenge])
     login(organiser)
-    client.post(f"/events/{event.id}/matchmaking", data={"top_n": "4"})
+    client.post(f"/events/{event.id}/matchmaking", data={"top_n": "4", "min_fit": "0"})
     first, *_, fourth = sorted(pairs(), key=lambda p: -p.score)
     client.post(f"/events/{event.id}/pairs/{fourth.id}/state", data={"action": "lock"})
     client.post(f"/events/{event.id}/pairs/{first.id}/state", data={"action": "remove"})
-    client.post(f"/events/{event.id}/matchmaking", data={"top_n": "1"})
+    client.post(f"/events/{event.id}/matchmaking", data={"top_n": "1", "min_fit": "0"})
     states = {p.id: p.state for p in pairs()}
     assert states == {first.id: "removed", fourth.id: "locked"}  # stale proposals deleted
-    client.post(f"/events/{event.id}/matchmaking", data={"top_n": "4"})
+    client.post(f"/events/{event.id}/matchmaking", data={"top_n": "4", "min_fit": "0"})
     states = {p.id: p.state for p in pairs()}
     assert states[first.id] == "removed" and states[fourth.id] == "locked"
     assert len(states) == 4
@@ -76,7 +79,7 @@ def test_vetted_challenge_never_proposes_unvetted_companies(client, login, organ
     challenge = make_challenge(title="Restricted sonar", problem=SONAR, visibility="vetted")
     event = make_event(organiser, challenges=[challenge])
     login(organiser)
-    client.post(f"/events/{event.id}/matchmaking", data={"top_n": "8"})
+    client.post(f"/events/{event.id}/matchmaking", data={"top_n": "8", "min_fit": "0"})
     proposed = {p.company_id for p in pairs()}
     assert proposed == {vetted.id}
     assert not proposed & {c.id for c in unvetted}
@@ -116,7 +119,7 @@ def test_matchmaking_with_a_cold_cache_stores_every_embedding_without_a_lock_wai
     login(organiser)
     with caplog.at_level(logging.WARNING):
         assert client.post(f"/events/{event.id}/matchmaking",
-                           data={"top_n": "3"}).status_code == 302
+                           data={"top_n": "3", "min_fit": "0"}).status_code == 302
     assert not [r for r in caplog.records if "embeddings" in r.getMessage()]
     assert len(pairs()) == 3
     encoder = get_engine().encoder
@@ -125,3 +128,66 @@ def test_matchmaking_with_a_cold_cache_stores_every_embedding_without_a_lock_wai
     wanted |= {text_hash(p) for p in challenge_passages}
     db.session.remove()  # read what was committed, not what this session remembers
     assert wanted <= set(db.session.scalars(select(Embedding.text_hash)))
+
+
+BIOMEDICAL = ("Biomedical research firm: wound-care dressings, blood-sample diagnostics and "
+              "clinical trials for hospitals.")
+COATINGS = ("Ice-resistant coatings for ship hulls and antennas: hydrophobic paints that keep "
+            "ice from building up in Arctic seas.")
+
+
+def test_the_regional_boost_orders_fitting_pairs_and_never_creates_one(
+        client, login, organiser, make_event, make_challenge, make_company):
+    local_misfit = make_company(name="Trønder Biomedical AS", description=BIOMEDICAL,
+                                county="Trøndelag")
+    coatings = make_company(name="Coatings AS", description=COATINGS, county="Oslo")
+    for n in range(4):
+        make_company(name=f"Bakery {n} AS", description="Bread, cakes and catering.",
+                     county="Oslo")
+    challenge = make_challenge(title="Icing on hulls", problem=COATINGS)
+    event = make_event(organiser, challenges=[challenge], regional_boost=0.5, county="Trøndelag")
+    login(organiser)
+    assert client.post(f"/events/{event.id}/matchmaking",
+                       data={"top_n": "3", "min_fit": "55"}).status_code == 302
+    proposed = pairs()
+    # The boost would lift the local misfit above every other company: it is not proposed.
+    assert [p.company_id for p in proposed] == [coatings.id]
+    explanation = json.loads(proposed[0].components)
+    assert explanation["fit"] >= 0.55 and explanation["boost"] == 0.0
+    assert local_misfit.id not in {p.company_id for p in proposed}
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "event_matchmaking"))
+    assert json.loads(entry.details)["min_fit"] == 0.55
+
+
+def test_a_boosted_pair_shows_its_fit_and_the_boost_as_an_addition(
+        client, login, organiser, make_event, make_challenge, make_company):
+    local = make_company(name="Trønder Coatings AS", description=COATINGS, county="Trøndelag")
+    for n in range(4):
+        make_company(name=f"Bakery {n} AS", description="Bread, cakes and catering.")
+    challenge = make_challenge(title="Icing on hulls", problem=COATINGS)
+    event = make_event(organiser, challenges=[challenge], regional_boost=0.1, county="Trøndelag")
+    login(organiser)
+    client.post(f"/events/{event.id}/matchmaking", data={"top_n": "3", "min_fit": "55"})
+    [pair] = pairs()
+    assert pair.company_id == local.id
+    explanation = json.loads(pair.components)
+    assert explanation["boost"] == 0.1
+    assert abs(pair.score - min(1.0, explanation["fit"] + 0.1)) < 1e-3
+    page = client.get(f"/events/{event.id}/matches").get_data(as_text=True)
+    assert "+ regional boost 10" in page
+
+
+def test_invitations_are_confirmed_with_their_counts_before_they_are_sent(
+        client, login, organiser, make_event, make_challenge, make_company, make_pair):
+    challenge = make_challenge(title="Icing on hulls", problem=COATINGS)
+    event = make_event(organiser, challenges=[challenge], status="open")
+    first, second = (make_company(name=f"Coatings {n} AS", description=COATINGS)
+                     for n in range(2))
+    for company in (first, second):
+        make_pair(event, challenge, company, state="proposed")
+    login(organiser)
+    page = client.get(f"/events/{event.id}/invitations").get_data(as_text=True)
+    assert "2 pairs" in page and "2 companies" in page and "Send 2 invitations" in page
+    assert {p.state for p in pairs()} == {"proposed"}  # looking sends nothing
+    assert client.post(f"/events/{event.id}/invitations").status_code == 302
+    assert {p.state for p in pairs()} == {"invited"}

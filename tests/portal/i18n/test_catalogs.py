@@ -14,7 +14,7 @@ from portal.i18n import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[3]
 CATALOGS = ROOT / "portal" / "translations"
-KEYWORDS = ("lazy_gettext", "_l", "N_", "Nn_:1,2")
+KEYWORDS = ("lazy_gettext", "_l", "N_", "Nn_:1,2", "lazy_ngettext:1,2")
 
 
 @pytest.fixture(scope="module")

@@ -224,12 +224,15 @@ def test_every_matcher_note_is_in_the_catalogs():
 
     source = (Path(__file__).resolve().parents[3] / "matching" / "explain.py").read_text()
     templates = re.findall(r'notes\.append\(\s*((?:f?"[^"]*"\s*)+)\)', source)
-    assert len(templates) == 4
+    assert len(templates) == 5
     expected = set()
     for template in templates:
         text = "".join(re.findall(r'f?"([^"]*)"', template))
         for side in ("challenge", "company"):
-            expected.add(text.replace("{missing[0]}", side).replace("{who}", side))
+            for pairing in ("nb-en", "en-nb"):
+                for unused in ("", "; lexical evidence not used"):
+                    expected.add(text.replace("{missing[0]}", side).replace("{who}", side)
+                                 .replace("{pairing}", pairing).replace("{unused}", unused))
     assert expected == set(MATCHER_NOTES)
 
 

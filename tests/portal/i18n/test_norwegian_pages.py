@@ -123,7 +123,8 @@ def pages(world) -> dict[str, list[str]]:
     firm, talk = world["company"].id, world["conversation"].id
     return {
         "anonymous": ["/", "/challenges/", f"/challenges/{c}", "/auth/login", "/auth/signup",
-                      "/about", "/taxonomy", "/accessibility", "/no-such-page"],
+                      "/about", "/taxonomy", "/accessibility", "/privacy", "/auth/forgot",
+                      "/no-such-page"],
         "sme": ["/dashboard", "/company/", "/company/edit", "/company/interests",
                 "/recommendations", "/company/areas/suggestions", "/account/", "/notifications",
                 f"/challenges/{c}", "/challenges/", "/events/", f"/events/{e}", "/messages",
@@ -135,9 +136,10 @@ def pages(world) -> dict[str, list[str]]:
         "organiser": ["/dashboard", "/events/", "/events/new", f"/events/{e}",
                       f"/events/{e}/edit", f"/events/{e}/challenges", f"/events/{e}/matches",
                       f"/events/{e}/schedule", f"/events/{e}/outbox", f"/events/{e}/agenda",
-                      "/events/dashboard", f"/company/{firm}"],
+                      "/events/dashboard", f"/company/{firm}", f"/events/{e}/invitations"],
         "admin": ["/dashboard", "/admin/users", "/admin/companies", "/admin/audit",
-                  "/admin/areas", "/taxonomy", "/messages", f"/messages/{talk}"],
+                  "/admin/areas", "/taxonomy", "/messages", f"/messages/{talk}",
+                  "/admin/outbox"],
         "pending": ["/pending"],
     }
 

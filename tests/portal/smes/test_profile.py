@@ -143,12 +143,25 @@ def test_changing_clearance_withdraws_verification(client, login, make_user):
     assert "Verified by admin" not in client.get("/company/").get_data(as_text=True)
 
 
-def test_unchanged_clearance_keeps_verification(client, login, make_user):
+def test_unchanged_clearance_and_identity_keep_verification(client, login, make_user,
+                                                            make_company):
+    company = make_company(name="Still Vetted AS", org_number="923609016", country="NO",
+                           clearance="facility", clearance_verified=True)
+    user = make_user("sme", company=company)
+    login(user)
+    client.post("/company/edit", data=form(clearance="facility", name="Still Vetted AS",
+                                           description=DESCRIPTION + " Also hydrophones."))
+    db.session.refresh(user.company)
+    assert user.company.description.endswith("Also hydrophones.")
+    assert user.company.clearance_verified is True
+
+
+def test_renaming_a_vetted_company_withdraws_verification(client, login, make_user):
     user = make_user("sme", vetted=True)
     login(user)
-    client.post("/company/edit", data=form(clearance="facility", name="Still Vetted AS"))
+    client.post("/company/edit", data=form(clearance="facility", name="Renamed AS"))
     db.session.refresh(user.company)
-    assert user.company.name == "Still Vetted AS" and user.company.clearance_verified is True
+    assert user.company.name == "Renamed AS" and user.company.clearance_verified is False
 
 
 def test_clearance_verified_cannot_be_mass_assigned(client, login, make_user):

@@ -1,0 +1,50 @@
+"""The matcher's configuration and fitted state read by its index mixins.
+
+:class:`matching.Matcher` sets these in ``__init__`` and ``fit`` (fitted attributes end in
+``_``, scikit-learn style); :class:`matching.area_index.AreaIndex` and
+:class:`matching.multilingual_index.MultilingualIndex` read them. Declared here, without
+values, so that each mixin is checked against the same types.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from matching.encoders import BaseEncoder, PassageVectors
+from matching.taxonomy import Area, AreaInferrer
+from matching.types import Document
+
+
+class MatcherState:
+    """Attributes shared by the matcher and its mixins (declarations only)."""
+
+    # Configuration (set in ``__init__``).
+    vector_dtype: str
+    multilingual_encoder: BaseEncoder | None
+    multilingual_query_prefix: str | None
+    multilingual_passages: int | None
+
+    # Fitted state (set in ``fit``).
+    encoder_: BaseEncoder
+    areas_: list[Area]
+    challenges_: list[Document]
+    companies_: list[Document]
+    challenge_languages_: np.ndarray
+    company_languages_: np.ndarray
+    challenge_vectors_: PassageVectors
+    company_vectors_: PassageVectors
+    multilingual_: dict | None
+    area_inferrer_: AreaInferrer | None
+    area_inferrer_nb_: AreaInferrer | None
+    challenge_explicit_: np.ndarray
+    company_explicit_: np.ndarray
+    challenge_areas_: np.ndarray
+    company_areas_: np.ndarray
+
+    def _encoder(self) -> BaseEncoder:
+        """The configured encoder, or the default one (defined by the matcher)."""
+        raise NotImplementedError
+
+    def _areas(self) -> list[Area]:
+        """The configured areas, or the default taxonomy (defined by the matcher)."""
+        raise NotImplementedError
