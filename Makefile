@@ -7,6 +7,9 @@ HOST   ?= 127.0.0.1
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app app
 STAMP  := $(VENV)/.installed
+TRANSLATIONS := portal/translations
+CATALOGS := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -14,9 +17,22 @@ export TRANSFORMERS_OFFLINE := 1
 WHEELS := $(wildcard /opt/wheels)
 PIP_FLAGS := $(if $(WHEELS),--find-links $(WHEELS),)
 
-.PHONY: venv run serve test lint audit bench migrate seed loadtest clean
+.PHONY: venv run serve test lint audit bench migrate seed loadtest clean translations extract
 
-venv: $(STAMP)
+venv: $(STAMP) translations
+
+# Compiled catalogs (*.mo) are build output: made from the committed *.po files when they change.
+translations: $(COMPILED)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) -l $*
+
+# After adding or changing a string: extract, then merge into every catalog and translate.
+extract: venv
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ -k Nn_:1,2 -k lazy_ngettext:1,2 -o $(TRANSLATIONS)/messages.pot \
+		--no-location --sort-output --width 100 .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --width 100 \
+		--no-fuzzy-matching --ignore-obsolete
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

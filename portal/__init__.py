@@ -48,8 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from portal import errors, ratelimit, security, templating
+    from portal import errors, i18n, ratelimit, security, templating
 
+    i18n.init_app(app)
     configure_engine(app)
     ratelimit.init_app(app)
     security.init_app(app)
@@ -63,12 +64,13 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.challenges.views import bp as challenges_bp
     from portal.conversations.views import bp as conversations_bp
     from portal.events.views import bp as events_bp
+    from portal.i18n_views import bp as language_bp
     from portal.main.views import bp as main_bp
     from portal.matches.views import bp as matches_bp
     from portal.smes.views import bp as smes_bp
 
     blueprints = (main_bp, auth_bp, account_bp, challenges_bp, smes_bp, matches_bp, events_bp,
-                  conversations_bp, admin_bp, api_bp)
+                  conversations_bp, admin_bp, api_bp, language_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -94,6 +94,9 @@ def load_config(instance_path: Path) -> dict:
         "API_RATE_LIMIT_PER_ADDRESS": os.environ.get("API_RATE_LIMIT_PER_ADDRESS",
                                                      "300 per minute"),
         "PAGE_SIZE": 20,
+        # Language for visitors whose browser names none we serve; the switch overrides it.
+        "BABEL_DEFAULT_LOCALE": os.environ.get("PORTAL_DEFAULT_LOCALE", "nb"),
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", 0)),
     }

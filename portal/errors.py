@@ -12,6 +12,7 @@ import logging
 import uuid
 
 from flask import Flask, g, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -22,17 +23,17 @@ from portal.services.errors import Conflict, DomainError, Forbidden, Invalid, No
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: "The request could not be understood.",
-    401: "Authentication is required.",
-    403: "You do not have access to this page.",
-    404: "The page you asked for does not exist.",
-    405: "This action is not allowed here.",
-    409: "The request conflicts with the current state.",
-    413: "The upload is too large.",
-    422: "The request was well-formed but invalid.",
-    429: "Too many attempts. Please wait and try again.",
-    500: "Something went wrong on our side.",
-    503: "The service is briefly unavailable. Please try again in a moment.",
+    400: _l("The request could not be understood."),
+    401: _l("Authentication is required."),
+    403: _l("You do not have access to this page."),
+    404: _l("The page you asked for does not exist."),
+    405: _l("This action is not allowed here."),
+    409: _l("The request conflicts with the current state."),
+    413: _l("The upload is too large."),
+    422: _l("The request was well-formed but invalid."),
+    429: _l("Too many attempts. Please wait and try again."),
+    500: _l("Something went wrong on our side."),
+    503: _l("The service is briefly unavailable. Please try again in a moment."),
 }
 # HTTP status of each domain error; the first class in an error's MRO that is listed wins.
 DOMAIN_STATUS: dict[type[DomainError], int] = {
@@ -70,7 +71,7 @@ def error_body(status: int, message: str, error_id: str | None = None) -> dict:
 
 def render_error(status: int, message: str | None = None, error_id: str | None = None):
     """The error page (or JSON body under /api/) for ``status``, as ``(body, status)``."""
-    message = message or MESSAGES.get(status, "Error")
+    message = str(message or MESSAGES.get(status, "Error"))
     if wants_json():
         return jsonify(error_body(status, message, error_id)), status
     return render_template("errors/error.html", status=status, message=message,
@@ -102,7 +103,7 @@ def _render_safely(status: int, message: str | None = None, error_id: str | None
         return render_error(status, message, error_id)
     except Exception:
         log.exception("error page %s could not be rendered (error id %s)", status, error_id)
-        message = message or MESSAGES.get(status, "Error")
+        message = str(message or MESSAGES.get(status, "Error"))
         if wants_json():
             return jsonify(error_body(status, message, error_id)), status
         error_line = (f"<p class=\"muted\">Error id: <code>{escape(error_id)}</code>.</p>"

@@ -9,8 +9,11 @@ import itertools
 import os
 import shutil
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import g
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, insert, select, text
@@ -20,6 +23,23 @@ from portal.db import Base, db, utcnow
 from portal.models import Area, Challenge, Company, User
 from portal.models.enums import AccountStatus, Role
 from portal.services import accounts
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "portal" / "translations"
+
+
+def _compile_catalogs() -> None:
+    """What `make translations` does, for a bare `pytest` run: stale *.mo files are rebuilt."""
+    for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalog = read_po(source)
+        with mo.open("wb") as target:
+            write_mo(target, catalog)
+
+
+_compile_catalogs()
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -38,6 +58,8 @@ BASE_CONFIG = {
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     "MATCHER_ENCODER": "hashing",
     "SERVER_NAME": "localhost",
+    # Existing tests read English; the real default (nb) is exercised in tests/portal/i18n.
+    "BABEL_DEFAULT_LOCALE": "en",
 }
 
 

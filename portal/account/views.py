@@ -10,6 +10,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from portal.auth.views import deliver_now, start_session, verification_link
@@ -61,8 +62,8 @@ def change_password():
     db.session.commit()
     # Every other session ended with the old token; this browser starts a fresh one.
     start_session(user)
-    flash("Your password is changed. Other devices have been logged out and your API tokens "
-          "revoked.", "success")
+    flash(_("Your password is changed. Other devices have been logged out and your API tokens "
+            "revoked."), "success")
     return redirect(url_for("account.index"))
 
 
@@ -89,7 +90,7 @@ def revoke_token(token_id: int):
     except tokens.TokenError:
         abort(404)
     db.session.commit()
-    flash(f"The token \u201c{token.name}\u201d is revoked.", "success")
+    flash(_("The token \u201c%(name)s\u201d is revoked.", name=token.name), "success")
     return redirect(url_for("account.index"))
 
 
@@ -100,11 +101,11 @@ def resend_verification():
     try:
         message = accounts.send_verification(db.session, user, verification_link)
     except accounts.AccountError as exc:
-        flash(exc.message, "info")
+        flash(str(exc.message), "info")
         return redirect(url_for("account.index"))
     db.session.commit()
     deliver_now([message.id])
-    flash(f"A new verification link is on its way to {user.email}.", "success")
+    flash(_("A new verification link is on its way to %(email)s.", email=user.email), "success")
     return redirect(url_for("account.index"))
 
 
@@ -139,5 +140,5 @@ def delete():
     db.session.commit()
     logout_user()
     session.clear()
-    flash("Your account is deleted. Thank you for using the portal.", "success")
+    flash(_("Your account is deleted. Thank you for using the portal."), "success")
     return redirect(url_for("main.index"))

@@ -10,6 +10,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -17,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from portal.db import db
 from portal.errors import render_error
 from portal.extensions import login_manager
+from portal.i18n import area_name
 from portal.models import Area, Company, User
 from portal.models.enums import Role, label
 from portal.params import page_arg
@@ -87,7 +90,7 @@ def _apply(operation, target, done: str, back: str, filters):
         operation(db.session, _admin(), target)
     except accounts.AccountError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(str(exc.message), "error")
     else:
         db.session.commit()
         # The user's notice e-mail, when SMTP is configured (else it waits in the outbox).
@@ -99,37 +102,39 @@ def _apply(operation, target, done: str, back: str, filters):
     return redirect(url_for(back, **_kept_args(filters)))
 
 
-def _user_action(user_id: int, operation, done: str):
+def _user_action(user_id: int, operation, done, **values: str):
+    """``done`` is a message with ``%(email)s`` (and any ``values``) to fill in."""
     user = db.get_or_404(User, user_id)
-    return _apply(operation, user, done.format(email=user.email), "admin.users", USER_FILTERS)
+    return _apply(operation, user, str(done) % {"email": user.email, **values}, "admin.users",
+                  USER_FILTERS)
 
 
 @bp.post("/users/<int:user_id>/approve")
 def approve_user(user_id: int):
-    return _user_action(user_id, accounts.approve_user, "{email} is approved.")
+    return _user_action(user_id, accounts.approve_user, _l("%(email)s is approved."))
 
 
 @bp.post("/users/<int:user_id>/disable")
 def disable_user(user_id: int):
     return _user_action(user_id, accounts.disable_user,
-                        "{email} is disabled and logged out everywhere.")
+                        _l("%(email)s is disabled and logged out everywhere."))
 
 
 @bp.post("/users/<int:user_id>/enable")
 def enable_user(user_id: int):
-    return _user_action(user_id, accounts.enable_user, "{email} is enabled again.")
+    return _user_action(user_id, accounts.enable_user, _l("%(email)s is enabled again."))
 
 
 @bp.post("/users/<int:user_id>/role")
 def change_role(user_id: int):
     form = RoleForm()
     if not form.validate_on_submit():
-        flash("Choose a valid role.", "error")
+        flash(_("Choose a valid role."), "error")
         return redirect(url_for("admin.users", **_kept_args(USER_FILTERS)))
     return _user_action(
         user_id,
         lambda session, admin, user: accounts.change_role(session, admin, user, form.role.data),
-        "{email} is now: " + label(form.role.data) + ".",
+        _l("%(email)s is now: %(role)s."), role=label(form.role.data),
     )
 
 
@@ -154,20 +159,20 @@ def companies():
 
 def _company_action(company_id: int, operation, done: str):
     company = db.get_or_404(Company, company_id)
-    return _apply(operation, company, done.format(name=company.name), "admin.companies",
+    return _apply(operation, company, str(done) % {"name": company.name}, "admin.companies",
                   COMPANY_FILTERS)
 
 
 @bp.post("/companies/<int:company_id>/vet")
 def vet_company(company_id: int):
     return _company_action(company_id, accounts.vet_company,
-                           "{name} is vetted: its users now see vetted-only challenges.")
+                           _l("%(name)s is vetted: its users now see vetted-only challenges."))
 
 
 @bp.post("/companies/<int:company_id>/unvet")
 def unvet_company(company_id: int):
     return _company_action(company_id, accounts.unvet_company,
-                           "Vetting of {name} is revoked, effective immediately.")
+                           _l("Vetting of %(name)s is revoked, effective immediately."))
 
 
 # --- Technology areas ------------------------------------------------------------------------
@@ -176,8 +181,8 @@ def unvet_company(company_id: int):
 def _area_form() -> tuple[AreaForm, list[Area]]:
     areas = list(db.session.scalars(select(Area).order_by(Area.kind.desc(), Area.position)))
     form = AreaForm()
-    kinds = {"priority": "priority area", "emerging": "emerging technology"}
-    form.related.choices = [SelectChoice(a.id, f"{a.name} ({kinds.get(a.kind, a.kind)})")
+    kinds = {"priority": _("priority area"), "emerging": _("emerging technology")}
+    form.related.choices = [SelectChoice(a.id, f"{area_name(a)} ({kinds.get(a.kind, a.kind)})")
                             for a in areas]
     return form, areas
 
@@ -187,15 +192,17 @@ def areas():
     form, all_areas = _area_form()
     if form.validate_on_submit():
         try:
+            translations = {key: getattr(form, key).data for key in
+                            ("name_nb", "name_nn", "description_nb", "description_nn")}
             area = accounts.add_area(db.session, _admin(), name=form.name.data,
                                      kind=form.kind.data, description=form.description.data,
-                                     related_ids=form.related.data)
+                                     related_ids=form.related.data, translations=translations)
         except accounts.AccountError as exc:
             db.session.rollback()
             getattr(form, exc.field or "name").errors.append(exc.message)
         else:
             db.session.commit()
-            flash(f"The area \u201c{area.name}\u201d is added.", "success")
+            flash(_("The area \u201c%(name)s\u201d is added.", name=area.name), "success")
             return redirect(url_for("admin.areas"))
     status = 400 if form.errors else 200
     return render_template("admin/areas.html", form=form, areas=all_areas), status

@@ -1,6 +1,6 @@
 """Signup and login forms. Each form carries only its own fields: extras posted are ignored."""
 
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -12,54 +12,57 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.models.enums import ProfileKind, Role, label
+from portal.forms import PortalForm
+from portal.models.enums import ProfileKind, Role, lazy_label
 from portal.services.accounts import PASSWORD_MAX_LENGTH, check_email, password_problem
 from portal.services.validation import validate_country, validate_org_number
 
 ACCOUNT_TYPES = [
-    SelectChoice(Role.SME.value, "SME: I represent a company or research institute"),
-    SelectChoice(Role.MILITARY.value, "Military user: I post capability challenges for my unit"),
-    SelectChoice(Role.ORGANISER.value, "Organiser: I run regional cluster events"),
+    SelectChoice(Role.SME.value, _l("SME: I represent a company or research institute")),
+    SelectChoice(Role.MILITARY.value,
+                 _l("Military user: I post capability challenges for my unit")),
+    SelectChoice(Role.ORGANISER.value, _l("Organiser: I run regional cluster events")),
 ]
 
 
-class SignupForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(message="Enter your email."),
+class SignupForm(PortalForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(message=_l("Enter your email.")),
                                             Length(max=254)])
     password = PasswordField(
-        "Password",
-        validators=[DataRequired(message="Choose a password.")],
-        description="At least 8 characters. A passphrase of a few words is easy to remember "
-                    "and hard to guess; very common passwords are refused.",
+        _l("Password"),
+        validators=[DataRequired(message=_l("Choose a password."))],
+        description=_l("At least 8 characters. A passphrase of a few words is easy to remember "
+                    "and hard to guess; very common passwords are refused."),
     )
     confirm = PasswordField(
-        "Repeat the password",
-        validators=[DataRequired(message="Repeat the password."),
-                    EqualTo("password", message="The two passwords do not match.")],
+        _l("Repeat the password"),
+        validators=[DataRequired(message=_l("Repeat the password.")),
+                    EqualTo("password", message=_l("The two passwords do not match."))],
     )
-    full_name = StringField("Full name", validators=[DataRequired(message="Enter your name."),
+    full_name = StringField(_l("Full name"),
+                            validators=[DataRequired(message=_l("Enter your name.")),
                                                      Length(max=200)])
-    account_type = RadioField("Account type", choices=ACCOUNT_TYPES, default=Role.SME.value,
-                              validators=[InputRequired(message="Choose an account type.")])
-    company_name = StringField("Company or institute name", validators=[Optional(),
+    account_type = RadioField(_l("Account type"), choices=ACCOUNT_TYPES, default=Role.SME.value,
+                              validators=[InputRequired(message=_l("Choose an account type."))])
+    company_name = StringField(_l("Company or institute name"), validators=[Optional(),
                                                                         Length(max=200)])
     profile_kind = RadioField(
-        "Kind of organisation",
-        choices=[SelectChoice(kind.value, label(kind.value)) for kind in ProfileKind],
+        _l("Kind of organisation"),
+        choices=[SelectChoice(kind.value, lazy_label(kind.value)) for kind in ProfileKind],
         default=ProfileKind.COMPANY.value,
     )
     country = StringField(
-        "Country", default="NO", validators=[Optional(), Length(max=2)],
-        description="Two-letter ISO code: NO for Norwegian companies, e.g. SE or DE otherwise.",
+        _l("Country"), default="NO", validators=[Optional(), Length(max=2)],
+        description=_l("Two-letter ISO code: NO for Norwegian companies, e.g. SE or DE otherwise."),
     )
     org_number = StringField(
-        "Organisation number", validators=[Optional(), Length(max=20)],
-        description="Nine digits from the Brønnøysund Register, e.g. 923 609 016. Required for "
-                    "Norwegian companies; foreign companies may leave it empty.",
+        _l("Organisation number"), validators=[Optional(), Length(max=20)],
+        description=_l("Nine digits from the Brønnøysund Register, e.g. 923 609 016. Required for "
+                    "Norwegian companies; foreign companies may leave it empty."),
     )
-    unit = StringField("Unit", validators=[Optional(), Length(max=200)],
-                       description="The unit you post challenges for, e.g. Coastal Ranger "
-                                   "Command. An administrator checks it before approval.")
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=200)],
+                       description=_l("The unit you post challenges for, e.g. Coastal Ranger "
+                                   "Command. An administrator checks it before approval."))
 
     def validate_email(self, field) -> None:
         try:
@@ -69,7 +72,8 @@ class SignupForm(FlaskForm):
 
     def validate_password(self, field) -> None:
         if len(field.data or "") > PASSWORD_MAX_LENGTH:
-            raise ValidationError(f"Use at most {PASSWORD_MAX_LENGTH} characters.")
+            raise ValidationError(_l("Use at most %(count)d characters.",
+                                     count=PASSWORD_MAX_LENGTH))
         problem = password_problem(field.data, self.email.data)
         if problem:
             raise ValidationError(problem)
@@ -110,29 +114,30 @@ class SignupForm(FlaskForm):
         return valid
 
 
-class LoginForm(FlaskForm):
-    email = StringField("Email", validators=[DataRequired(message="Enter your email."),
+class LoginForm(PortalForm):
+    email = StringField(_l("Email"), validators=[DataRequired(message=_l("Enter your email.")),
                                              Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(message="Enter your password."),
+    password = PasswordField(_l("Password"),
+                             validators=[DataRequired(message=_l("Enter your password.")),
                                                      Length(max=PASSWORD_MAX_LENGTH)])
     next = HiddenField()
 
 
-class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(message="Enter your email."),
-                                            Length(max=254)])
+class ForgotPasswordForm(PortalForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(message=_l("Enter your email.")),
+                                                Length(max=254)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PortalForm):
     token = HiddenField()
     new_password = PasswordField(
-        "New password",
-        validators=[DataRequired(message="Choose a new password."),
+        _l("New password"),
+        validators=[DataRequired(message=_l("Choose a new password.")),
                     Length(max=PASSWORD_MAX_LENGTH)],
-        description="At least 8 characters; very common passwords are refused.",
+        description=_l("At least 8 characters; very common passwords are refused."),
     )
     confirm = PasswordField(
-        "Repeat the new password",
-        validators=[DataRequired(message="Repeat the new password."),
-                    EqualTo("new_password", message="The two passwords do not match.")],
+        _l("Repeat the new password"),
+        validators=[DataRequired(message=_l("Repeat the new password.")),
+                    EqualTo("new_password", message=_l("The two passwords do not match."))],
     )

@@ -12,6 +12,8 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
@@ -28,7 +30,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 LOGIN_FAILED = "The email or password is not correct."
 # Endpoints a pending (not yet approved) account may reach; the account blueprint too.
-PENDING_ALLOWED_ENDPOINTS = frozenset({"main.pending", "auth.logout", "static",
+PENDING_ALLOWED_ENDPOINTS = frozenset({"main.pending", "auth.logout", "language.switch", "static",
                                        "main.privacy", "auth.verify_email"})
 PENDING_ALLOWED_BLUEPRINTS = frozenset({"account"})
 
@@ -142,9 +144,9 @@ def signup():
             deliver_now([message.id])
             start_session(user)
             if user.status == AccountStatus.PENDING:
-                flash("Your account is created. An administrator will review it.", "success")
+                flash(_("Your account is created. An administrator will review it."), "success")
             else:
-                flash("Welcome! Complete your company profile so the matcher can find you.",
+                flash(_("Welcome! Complete your company profile so the matcher can find you."),
                       "success")
             return redirect(landing_page(user))
     return render_template("auth/signup.html", form=form)
@@ -178,7 +180,7 @@ def login():
             start_session(result.user)
             if result.user.status == AccountStatus.PENDING:
                 return redirect(url_for("main.pending"))
-            flash("You are logged in.", "success")
+            flash(_("You are logged in."), "success")
             return redirect(safe_next(form.next.data) or landing_page(result.user))
         failed = True
     return render_template("auth/login.html", form=form, failed=failed,
@@ -192,13 +194,13 @@ def logout():
         db.session.commit()
     logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))
 
 
-RESET_SENT = ("If an account uses this address, we have sent it a link to choose a new password. "
-              "The link works once and expires in 30 minutes. Check your spam folder if "
-              "nothing arrives.")
+RESET_SENT = _l("If an account uses this address, we have sent it a link to choose a new "
+                "password. The link works once and expires in 30 minutes. Check your spam folder "
+                "if nothing arrives.")
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
@@ -216,7 +218,7 @@ def forgot_password():
         if result.message is not None:
             deliver_now([result.message.id])
         # The same answer whether or not an account has this address.
-        flash(RESET_SENT, "info")
+        flash(str(RESET_SENT), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
 
@@ -241,8 +243,8 @@ def reset_password():
         db.session.commit()
         logout_user()
         session.clear()
-        flash(f"Your password is changed. Log in with it now ({user.email}); other devices "
-              "were logged out and your API tokens revoked.", "success")
+        flash(_("Your password is changed. Log in with it now (%(email)s); other devices "
+                "were logged out and your API tokens revoked.", email=user.email), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, problem=None)
 
@@ -254,6 +256,6 @@ def verify_email():
     except accounts.AccountError as exc:
         return render_template("auth/verify_failed.html", problem=exc.message), 400
     db.session.commit()
-    flash("Thank you: your email address is verified.", "success")
+    flash(_("Thank you: your email address is verified."), "success")
     return redirect(url_for("account.index") if current_user.is_authenticated
                     else url_for("auth.login"))

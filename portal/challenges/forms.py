@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     SelectChoice,
@@ -14,13 +14,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.forms import PortalForm
 from portal.models.enums import (
     COUNTIES,
     ChallengeStatus,
     ContractModel,
     InterestStatus,
     Visibility,
-    label,
+    lazy_label,
 )
 from portal.services.challenges import ChallengeData, ChallengeFilters
 from portal.services.schemas.challenge import (
@@ -56,55 +57,56 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ChallengeForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX_LENGTH)],
-                        description="One line a company understands at a glance.")
+class ChallengeForm(PortalForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=TITLE_MAX_LENGTH)],
+                        description=_l("One line a company understands at a glance."))
     problem = TextAreaField(
-        "Problem statement",
+        _l("Problem statement"),
         validators=[DataRequired(), Length(min=PROBLEM_MIN_LENGTH, max=PROBLEM_MAX_LENGTH)],
         render_kw={"rows": 8},
-        description="What does not work today, and why it matters. Avoid classified details: "
-                    "describe the need, not the gap in current capability.")
+        description=_l("What does not work today, and why it matters. Avoid classified details: "
+                    "describe the need, not the gap in current capability."))
     context = TextAreaField(
-        "Operational context", validators=[Optional(), Length(max=CONTEXT_MAX_LENGTH)],
-        description="Where and how the solution would be used: Arctic, maritime, urban, "
-                    "temperature, terrain, logistics, who operates it.")
+        _l("Operational context"), validators=[Optional(), Length(max=CONTEXT_MAX_LENGTH)],
+        description=_l("Where and how the solution would be used: Arctic, maritime, urban, "
+                    "temperature, terrain, logistics, who operates it."))
     effect = TextAreaField(
-        "Wanted effect", validators=[DataRequired(), Length(max=EFFECT_MAX_LENGTH)],
-        description="The result you want, stated as an effect rather than a specification.")
-    areas = MultiCheckboxField("Technology areas", coerce=int, validators=[Optional()])
-    trl_min = SelectField("Lowest TRL", choices=TRL_CHOICES, coerce=optional_int,
+        _l("Wanted effect"), validators=[DataRequired(), Length(max=EFFECT_MAX_LENGTH)],
+        description=_l("The result you want, stated as an effect rather than a specification."))
+    areas = MultiCheckboxField(_l("Technology areas"), coerce=int, validators=[Optional()])
+    trl_min = SelectField(_l("Lowest TRL"), choices=TRL_CHOICES, coerce=optional_int,
                           validators=[Optional()])
-    trl_max = SelectField("Highest TRL", choices=TRL_CHOICES, coerce=optional_int,
+    trl_max = SelectField(_l("Highest TRL"), choices=TRL_CHOICES, coerce=optional_int,
                           validators=[Optional()],
-                          description="The maturity range you can work with (1 = basic "
-                                      "principles, 9 = proven in operations).")
-    deadline = DateField("Deadline for expressions of interest", validators=[Optional()],
-                         description="Required for open challenges.")
+                          description=_l("The maturity range you can work with (1 = basic "
+                                      "principles, 9 = proven in operations)."))
+    deadline = DateField(_l("Deadline for expressions of interest"), validators=[Optional()],
+                         description=_l("Required for open challenges."))
     contract_model = SelectField(
-        "Contract model", choices=options((m.value, label(m.value)) for m in ContractModel))
-    county = SelectField("Region preference",
-                         choices=options([("", "No preference")] + [(c, c) for c in COUNTIES]),
-                         description="Optional: a county where you would prefer partners.")
-    status = SelectField("Status")
+        _l("Contract model"),
+        choices=options((m.value, lazy_label(m.value)) for m in ContractModel))
+    county = SelectField(_l("Region preference"),
+                         choices=options([("", _l("No preference"))] + [(c, c) for c in COUNTIES]),
+                         description=_l("Optional: a county where you would prefer partners."))
+    status = SelectField(_l("Status"))
     visibility = SelectField(
-        "Who may see it",
-        choices=options((v.value, label(v.value)) for v in Visibility),
+        _l("Who may see it"),
+        choices=options((v.value, lazy_label(v.value)) for v in Visibility),
         default=Visibility.REGISTERED.value,
-        description="Public: anyone. Registered users: logged-in SMEs and staff. Vetted SMEs "
-                    "only: companies whose security clearance an admin has verified.")
+        description=_l("Public: anyone. Registered users: logged-in SMEs and staff. Vetted SMEs "
+                    "only: companies whose security clearance an admin has verified."))
 
     def __init__(self, *args, original=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.original = original
         statuses = ([ChallengeStatus.DRAFT, ChallengeStatus.OPEN] if original is None
                     else list(ChallengeStatus))
-        self.status.choices = options((s.value, label(s.value)) for s in statuses)
+        self.status.choices = options((s.value, lazy_label(s.value)) for s in statuses)
 
     def validate_trl_max(self, field):
         if (self.trl_min.data is not None and field.data is not None
                 and self.trl_min.data > field.data):
-            raise ValidationError("The highest TRL cannot be below the lowest TRL.")
+            raise ValidationError(_l("The highest TRL cannot be below the lowest TRL."))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -145,45 +147,45 @@ class ChallengeForm(FlaskForm):
         )
 
 
-class InterestForm(FlaskForm):
+class InterestForm(PortalForm):
     pitch = TextAreaField(
-        "Your pitch",
+        _l("Your pitch"),
         validators=[DataRequired(), Length(min=PITCH_MIN_LENGTH, max=PITCH_MAX_LENGTH)],
-        description=f"{PITCH_MIN_LENGTH} to {PITCH_MAX_LENGTH} characters: what you offer, how "
-                    "mature it is, and a relevant reference. The challenge owner sees your "
-                    "company profile with it.")
+        description=_l("%(min)d to %(max)d characters: what you offer, how mature it is, and a "
+                       "relevant reference. The challenge owner sees your company profile with "
+                       "it.", min=PITCH_MIN_LENGTH, max=PITCH_MAX_LENGTH))
 
 
-class WithdrawInterestForm(FlaskForm):
+class WithdrawInterestForm(PortalForm):
     """Button-only form: withdraws the company's interest."""
 
 
-class InterestStatusForm(FlaskForm):
-    status = SelectField("Status", choices=options((s.value, label(s.value))
+class InterestStatusForm(PortalForm):
+    status = SelectField(_l("Status"), choices=options((s.value, lazy_label(s.value))
                                                    for s in InterestStatus))
 
 
-class ChallengeFilterForm(FlaskForm):
+class ChallengeFilterForm(PortalForm):
     """The GET search form of the challenge list (no CSRF: it changes nothing)."""
 
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[Optional(), Length(max=SEARCH_MAX_LENGTH)],
-                    render_kw={"placeholder": "e.g. sonar, drone, Arctic", "type": "search"})
-    area = SelectField("Technology area", default="", validators=[Optional()])
-    county = SelectField("Region", default="",
-                         choices=options([("", "Any region")] + [(c, c) for c in COUNTIES]),
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=SEARCH_MAX_LENGTH)],
+                    render_kw={"placeholder": _l("e.g. sonar, drone, Arctic"), "type": "search"})
+    area = SelectField(_l("Technology area"), default="", validators=[Optional()])
+    county = SelectField(_l("Region"), default="",
+                         choices=options([("", _l("Any region"))] + [(c, c) for c in COUNTIES]),
                          validators=[Optional()])
-    trl = SelectField("Fits TRL", choices=options([("", "Any")]) + TRL_CHOICES[1:],
+    trl = SelectField(_l("Fits TRL"), choices=options([("", _l("Any"))]) + TRL_CHOICES[1:],
                       coerce=optional_int,
                       validators=[Optional()])
-    deadline_after = DateField("Deadline from", validators=[Optional()])
-    deadline_before = DateField("Deadline until", validators=[Optional()])
-    status = SelectField("Status", default="open", validators=[Optional()],
-                         choices=options([("open", "Open"), ("closed", "Closed"),
-                                           ("awarded", "Awarded"), ("draft", "Draft"),
-                                           ("all", "All statuses")]))
+    deadline_after = DateField(_l("Deadline from"), validators=[Optional()])
+    deadline_before = DateField(_l("Deadline until"), validators=[Optional()])
+    status = SelectField(_l("Status"), default="open", validators=[Optional()],
+                         choices=options([("open", _l("Open")), ("closed", _l("Closed")),
+                                           ("awarded", _l("Awarded")), ("draft", _l("Draft")),
+                                           ("all", _l("All statuses"))]))
 
     def to_filters(self) -> ChallengeFilters:
         """The valid filters; a field with an error is ignored rather than failing the page."""

@@ -10,6 +10,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
@@ -22,6 +23,7 @@ from portal.challenges.forms import (
     options,
 )
 from portal.db import db
+from portal.i18n import area_name
 from portal.models import Interest, User
 from portal.models.enums import ChallengeStatus, Role, label
 from portal.params import page_arg
@@ -56,7 +58,7 @@ def _viewer() -> User | None:
 
 def _with_area_choices(form):
     areas = list_areas(db.session)
-    form.areas.choices = options((area.id, area.name) for area in areas)
+    form.areas.choices = options((area.id, area_name(area)) for area in areas)
     return {area.id: area.kind for area in areas}
 
 
@@ -64,7 +66,7 @@ def _with_area_choices(form):
 def index():
     areas = list_areas(db.session)
     form = ChallengeFilterForm(formdata=request.args)
-    form.area.choices = options([("", "Any area")] + [(a.slug, a.name) for a in areas])
+    form.area.choices = options([("", _("Any area"))] + [(a.slug, area_name(a)) for a in areas])
     form.validate()
     filters = form.to_filters()
     page = search_challenges(db.session, _viewer(), filters,
@@ -129,8 +131,8 @@ def new():
     if form.validate_on_submit():
         challenge = create_challenge(db.session, viewer, form.to_data())
         db.session.commit()
-        flash("Challenge saved." if challenge.status == ChallengeStatus.DRAFT
-              else "Challenge published.", "success")
+        flash(_("Challenge saved.") if challenge.status == ChallengeStatus.DRAFT
+              else _("Challenge published."), "success")
         return redirect(url_for(".detail", challenge_id=challenge.id))
     return render_template("challenges/form.html", form=form, challenge=None,
                            area_kinds=area_kinds, unit=viewer.unit)
@@ -148,7 +150,7 @@ def edit(challenge_id: int):
     if form.validate_on_submit():
         update_challenge(db.session, viewer, challenge, form.to_data())
         db.session.commit()
-        flash("Challenge updated.", "success")
+        flash(_("Challenge updated."), "success")
         return redirect(url_for(".detail", challenge_id=challenge.id))
     return render_template("challenges/form.html", form=form, challenge=challenge,
                            area_kinds=area_kinds, unit=challenge.unit)
@@ -179,9 +181,9 @@ def express(challenge_id: int):
     except IntegrityError:
         # A second submission raced past the check; the unique constraint kept one row.
         db.session.rollback()
-        flash(DUPLICATE_MESSAGE, "info")
+        flash(str(DUPLICATE_MESSAGE), "info")
         return redirect(back)
-    flash(f"Your interest was sent to {challenge.unit}.", "success")
+    flash(_("Your interest was sent to %(unit)s.", unit=challenge.unit), "success")
     return redirect(back)
 
 
@@ -207,7 +209,7 @@ def edit_interest(challenge_id: int):
         flash(str(error), "error")
         return redirect(back)
     db.session.commit()
-    flash("Your pitch was updated.", "success")
+    flash(_("Your pitch was updated."), "success")
     return redirect(back)
 
 
@@ -224,7 +226,8 @@ def withdraw_interest(challenge_id: int):
         flash(str(error), "error")
         return redirect(back)
     db.session.commit()
-    flash(f"Your interest was withdrawn; {challenge.unit} has been told.", "success")
+    flash(_("Your interest was withdrawn; %(unit)s has been told.", unit=challenge.unit),
+          "success")
     return redirect(back)
 
 
@@ -244,5 +247,6 @@ def interest_status(challenge_id: int, interest_id: int):
     except InterestError:
         abort(400)
     db.session.commit()
-    flash(f"{interest.company.name} marked as {label(form.status.data).lower()}.", "success")
+    flash(_("%(company)s marked as %(status)s.", company=interest.company.name,
+            status=str(label(form.status.data)).lower()), "success")
     return redirect(url_for(".detail", challenge_id=challenge.id, _anchor="interests"))

@@ -1,22 +1,24 @@
 """Forms of the message pages."""
 
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from portal.forms import PortalForm
 from portal.models.conversation import MESSAGE_MAX_LENGTH
 
 
-class MessageForm(FlaskForm):
+class MessageForm(PortalForm):
     """One plain-text message (a reply, or the first message of a conversation)."""
 
     body = TextAreaField(
-        "Message",
-        validators=[DataRequired(message="Write a message first."),
+        _l("Message"),
+        validators=[DataRequired(message=_l("Write a message first.")),
                     Length(max=MESSAGE_MAX_LENGTH,
-                           message=f"A message can be at most {MESSAGE_MAX_LENGTH} characters.")],
-        description=f"Plain text, up to {MESSAGE_MAX_LENGTH} characters. The other side gets a "
-                    "notification and an e-mail without the text.",
+                           message=_l("A message can be at most %(max)d characters.",
+                                      max=MESSAGE_MAX_LENGTH))],
+        description=_l("Plain text, up to %(max)d characters. The other side gets a "
+                       "notification and an e-mail without the text.", max=MESSAGE_MAX_LENGTH),
         render_kw={"rows": 6, "maxlength": MESSAGE_MAX_LENGTH},
     )
 

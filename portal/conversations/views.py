@@ -1,6 +1,7 @@
 """Message pages: the inbox, one thread, replies, and starting a conversation."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -80,7 +81,7 @@ def reply(conversation_id: int):
         return redirect(url_for(".thread", conversation_id=conversation_id))
     db.session.commit()
     _deliver(posted)
-    flash("Message sent.", "success")
+    flash(_("Message sent."), "success")
     return redirect(url_for(".thread", conversation_id=conversation_id,
                             _anchor=f"message-{posted.message.id}"))
 
@@ -109,10 +110,10 @@ def start(challenge_id: int):
         return redirect(url_for(".thread", conversation_id=existing.id))
     problem = None
     if not talks.company_sees_challenge(company, challenge):
-        problem = ("This challenge is for vetted companies only, and this company's clearance "
-                   "has not been verified." if challenge.visibility == "vetted" and
+        problem = (_("This challenge is for vetted companies only, and this company's "
+                     "clearance has not been verified.") if challenge.visibility == "vetted" and
                    not company.clearance_verified else
-                   "The company cannot see this challenge yet: publish it first.")
+                   _("The company cannot see this challenge yet: publish it first."))
     if request.method == "POST" and form.validate_on_submit():
         try:
             posted = talks.start(db.session, user, challenge.id, company.id, form.body.data,
@@ -125,7 +126,7 @@ def start(challenge_id: int):
         else:
             db.session.commit()
             _deliver(posted)
-            flash(f"Message sent to {company.name}.", "success")
+            flash(_("Message sent to %(company)s.", company=company.name), "success")
             return redirect(url_for(".thread", conversation_id=posted.conversation.id))
     if request.method == "GET":
         form.company_id.data = str(company.id)

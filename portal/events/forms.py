@@ -1,8 +1,8 @@
-"""Forms for regional cluster events. Every form is a FlaskForm, so every POST carries CSRF."""
+"""Forms for regional cluster events. Every form is a PortalForm (a FlaskForm): POSTs carry CSRF."""
 
 from datetime import date
 
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     DecimalField,
@@ -23,49 +23,51 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.models.enums import COUNTIES, EventStatus, MeetingOutcome, label
+from portal.forms import PortalForm
+from portal.models.enums import COUNTIES, EventStatus, MeetingOutcome, lazy_label
 from portal.services.events import DEFAULT_MIN_FIT, DEFAULT_TOP_N, MAX_TOP_N
 
 
-class EventForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)],
-                       description="E.g. “Trøndelag defence innovation day”.")
+class EventForm(PortalForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
+                       description=_l("E.g. “Trøndelag defence innovation day”."))
     description = TextAreaField(
-        "Description", validators=[Optional(), Length(max=5000)],
-        description="Who should come, what to expect, practical details.")
-    county = SelectField("County (region)", choices=[(c, c) for c in COUNTIES],
+        _l("Description"), validators=[Optional(), Length(max=5000)],
+        description=_l("Who should come, what to expect, practical details."))
+    county = SelectField(_l("County (region)"), choices=[(c, c) for c in COUNTIES],
                          validators=[DataRequired()],
-                         description="Companies from this county get the regional boost.")
-    venue = StringField("Venue", validators=[DataRequired(), Length(max=200)])
-    date = DateField("Date", validators=[DataRequired()])
-    start_time = TimeField("Meetings start", validators=[DataRequired()])
-    end_time = TimeField("Meetings end", validators=[DataRequired()])
+                         description=_l("Companies from this county get the regional boost."))
+    venue = StringField(_l("Venue"), validators=[DataRequired(), Length(max=200)])
+    date = DateField(_l("Date"), validators=[DataRequired()])
+    start_time = TimeField(_l("Meetings start"), validators=[DataRequired()])
+    end_time = TimeField(_l("Meetings end"), validators=[DataRequired()])
     meeting_minutes = IntegerField(
-        "Meeting length (minutes)", default=20, validators=[InputRequired(), NumberRange(5, 240)])
-    tables = IntegerField("Number of meeting tables", default=10,
+        _l("Meeting length (minutes)"), default=20,
+        validators=[InputRequired(), NumberRange(5, 240)])
+    tables = IntegerField(_l("Number of meeting tables"), default=10,
                           validators=[InputRequired(), NumberRange(1, 500)])
     regional_boost = DecimalField(
-        "Regional boost", default=0.1, places=2,
+        _l("Regional boost"), default=0.1, places=2,
         validators=[InputRequired(), NumberRange(0, 0.3)],
-        description="0 to 0.3, added to the match score of companies in the event's county "
-                    "(shown as “event region” in every explanation).")
+        description=_l("0 to 0.3, added to the match score of companies in the event's county "
+                    "(shown as “event region” in every explanation)."))
 
     # Editing an event that already took place must not force its date forward.
     allow_past = False
 
     def validate_date(self, field):
         if field.data and field.data < date.today() and not self.allow_past:
-            raise ValidationError("Choose a date that is not in the past.")
+            raise ValidationError(_l("Choose a date that is not in the past."))
 
     def validate_end_time(self, field):
         if self.start_time.data and field.data and field.data <= self.start_time.data:
-            raise ValidationError("Meetings must end after they start.")
+            raise ValidationError(_l("Meetings must end after they start."))
         if (self.start_time.data and field.data and self.meeting_minutes.data
                 and isinstance(self.meeting_minutes.data, int)):
             start = self.start_time.data.hour * 60 + self.start_time.data.minute
             end = field.data.hour * 60 + field.data.minute
             if end - start < self.meeting_minutes.data:
-                raise ValidationError("There must be room for at least one meeting.")
+                raise ValidationError(_l("There must be room for at least one meeting."))
 
     def event_fields(self) -> dict:
         return {
@@ -80,56 +82,56 @@ class EventForm(FlaskForm):
 class WindowMixin:
     def validate_available_until(self, field):
         if self.available_from.data and field.data and field.data <= self.available_from.data:
-            raise ValidationError("The window must end after it starts.")
+            raise ValidationError(_l("The window must end after it starts."))
 
 
-class AttachChallengeForm(WindowMixin, FlaskForm):
-    challenge_id = SelectField("Challenge", coerce=int, validators=[DataRequired()],
-                               description="Open challenges you may see.")
-    available_from = TimeField("Owner available from", validators=[Optional()],
-                               description="Leave empty if the owner can meet all day.")
-    available_until = TimeField("Owner available until", validators=[Optional()])
+class AttachChallengeForm(WindowMixin, PortalForm):
+    challenge_id = SelectField(_l("Challenge"), coerce=int, validators=[DataRequired()],
+                               description=_l("Open challenges you may see."))
+    available_from = TimeField(_l("Owner available from"), validators=[Optional()],
+                               description=_l("Leave empty if the owner can meet all day."))
+    available_until = TimeField(_l("Owner available until"), validators=[Optional()])
 
 
-class RegistrationForm(WindowMixin, FlaskForm):
-    available_from = TimeField("Available from", validators=[Optional()],
-                               description="Optional: when your people can meet.")
-    available_until = TimeField("Available until", validators=[Optional()])
+class RegistrationForm(WindowMixin, PortalForm):
+    available_from = TimeField(_l("Available from"), validators=[Optional()],
+                               description=_l("Optional: when your people can meet."))
+    available_until = TimeField(_l("Available until"), validators=[Optional()])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(PortalForm):
     status = HiddenField(validators=[AnyOf([s.value for s in EventStatus])])
 
 
-class MatchmakingForm(FlaskForm):
+class MatchmakingForm(PortalForm):
     top_n = IntegerField(
-        "Companies per challenge", default=DEFAULT_TOP_N,
+        _l("Companies per challenge"), default=DEFAULT_TOP_N,
         validators=[InputRequired(), NumberRange(1, MAX_TOP_N)],
-        description="The best companies that may see each challenge are proposed.")
+        description=_l("The best companies that may see each challenge are proposed."))
     min_fit = IntegerField(
-        "Minimum fit (0-100)", default=round(DEFAULT_MIN_FIT * 100),
+        _l("Minimum fit (0-100)"), default=round(DEFAULT_MIN_FIT * 100),
         validators=[Optional(), NumberRange(0, 100)],
-        description="A company is proposed only when its fit reaches this before the "
-                    "regional boost: the boost orders companies that fit, it never adds one.")
+        description=_l("A company is proposed only when its fit reaches this before the "
+                       "regional boost: the boost orders companies that fit, it never adds one."))
 
 
-class PairActionForm(FlaskForm):
+class PairActionForm(PortalForm):
     action = HiddenField(validators=[AnyOf(["lock", "remove", "restore"])])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PortalForm):
     decision = HiddenField(validators=[AnyOf(["accept", "decline"])])
 
 
-class RequestMeetingForm(FlaskForm):
-    challenge_id = SelectField("Challenge", coerce=int, validators=[DataRequired()])
+class RequestMeetingForm(PortalForm):
+    challenge_id = SelectField(_l("Challenge"), coerce=int, validators=[DataRequired()])
 
 
-class RatingForm(FlaskForm):
+class RatingForm(PortalForm):
     outcome = SelectField(
-        "Outcome", choices=[(o.value, label(o.value)) for o in MeetingOutcome],
+        _l("Outcome"), choices=[(o.value, lazy_label(o.value)) for o in MeetingOutcome],
         validators=[DataRequired()])
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(PortalForm):
     """A POST with nothing but its CSRF token (send invitations, schedule, confirm...)."""

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -116,7 +117,7 @@ def create():
     if form.validate_on_submit():
         event = service.create_event(db.session, _user(), **form.event_fields())
         db.session.commit()
-        flash("Event created as a draft. Attach challenges, then open registration.", "success")
+        flash(_("Event created as a draft. Attach challenges, then open registration."), "success")
         return _back(event.id)
     return render_template("events/form.html", form=form, event=None)
 
@@ -151,7 +152,7 @@ def edit(event_id: int):
             form.end_time.errors.append(str(exc))
         else:
             db.session.commit()
-            flash("Event updated.", "success")
+            flash(_("Event updated."), "success")
             return _back(event.id)
     return render_template("events/form.html", form=form, event=event)
 
@@ -164,7 +165,7 @@ def change_status(event_id: int):
     if not form.validate_on_submit():
         abort(400)
     _apply(lambda: service.set_status(db.session, event, form.status.data, _user()),
-           f"The event is now {label(form.status.data).lower()}.")
+           _("The event is now %(status)s.", status=label(form.status.data).lower()))
     return _back(event.id)
 
 
@@ -188,7 +189,7 @@ def challenges(event_id: int):
             form.challenge_id.errors.append(str(exc))
         else:
             db.session.commit()
-            flash("Challenge attached.", "success")
+            flash(_("Challenge attached."), "success")
             return _back(event.id, "events.challenges")
     return render_template("events/challenges.html", event=event, form=form,
                            button=ButtonForm())
@@ -202,7 +203,7 @@ def detach(event_id: int, challenge_id: int):
         abort(400)
     service.detach_challenge(db.session, event, challenge_id, _user())
     db.session.commit()
-    flash("Challenge removed from the event, with its pairs and meetings.", "success")
+    flash(_("Challenge removed from the event, with its pairs and meetings."), "success")
     return _back(event.id, "events.challenges")
 
 
@@ -223,7 +224,7 @@ def register(event_id: int):
     _apply(lambda: service.register_company(db.session, event, company, _user(),
                                             available_from=form.available_from.data,
                                             available_until=form.available_until.data),
-           f"{company.name} is registered for {event.name}.")
+           _("%(company)s is registered for %(event)s.", company=company.name, event=event.name))
     return _back(event.id)
 
 
@@ -237,7 +238,7 @@ def withdraw(event_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     _apply(lambda: service.withdraw_company(db.session, event, company, _user()),
-           "Your registration is withdrawn and your meetings are cancelled.")
+           _("Your registration is withdrawn and your meetings are cancelled."))
     return _back(event.id)
 
 
@@ -275,9 +276,10 @@ def matchmaking(event_id: int):
         flash(str(exc), "error")
     else:
         db.session.commit()
-        flash(f"Matchmaking done: {summary.created} new, {summary.updated} updated, "
-              f"{summary.removed_stale} stale proposals removed, {summary.kept} decided pairs "
-              "kept.", "success")
+        flash(_("Matchmaking done: %(created)d new, %(updated)d updated, %(removed)d stale "
+                "proposals removed, %(kept)d decided pairs kept.", created=summary.created,
+                updated=summary.updated, removed=summary.removed_stale, kept=summary.kept),
+              "success")
     return _back(event.id, "events.matches")
 
 
@@ -327,11 +329,13 @@ def invitations(event_id: int):
     if mail.smtp_configured(current_app.config):
         sent = mail.deliver(db.session, current_app.config, summary.message_ids)
         db.session.commit()
-        flash(f"{summary.pairs} invitations sent to {summary.companies} companies; "
-              f"{sent} of {summary.messages} e-mails delivered.", "success")
+        flash(_("%(pairs)d invitations sent to %(companies)d companies; %(sent)d of "
+                "%(messages)d e-mails delivered.", pairs=summary.pairs,
+                companies=summary.companies, sent=sent, messages=summary.messages), "success")
     else:
-        flash(f"{summary.pairs} invitations sent to {summary.companies} companies. E-mail is "
-              f"not configured: the {summary.messages} messages are in the outbox.", "success")
+        flash(_("%(pairs)d invitations sent to %(companies)d companies. E-mail is not "
+                "configured: the %(messages)d messages are in the outbox.", pairs=summary.pairs,
+                companies=summary.companies, messages=summary.messages), "success")
     return _back(event.id, "events.matches")
 
 
@@ -356,7 +360,7 @@ def respond(event_id: int, pair_id: int):
         abort(400)
     accept = form.decision.data == "accept"
     _apply(lambda: service.respond_to_invitation(db.session, event, pair, _user(), accept=accept),
-           "Invitation accepted: you are registered." if accept else "Invitation declined.")
+           _("Invitation accepted: you are registered.") if accept else _("Invitation declined."))
     return _back(event.id)
 
 
@@ -368,10 +372,10 @@ def request_meeting(event_id: int):
     form.challenge_id.choices = [
         (c.id, c.title) for c in service.requestable_challenges(db.session, event, _user())]
     if not form.validate_on_submit():
-        flash("Choose a challenge you have not asked about yet.", "error")
+        flash(_("Choose a challenge you have not asked about yet."), "error")
         return _back(event.id)
     _apply(lambda: service.request_meeting(db.session, event, form.challenge_id.data, _user()),
-           "Meeting requested; the challenge owner will answer.")
+           _("Meeting requested; the challenge owner will answer."))
     return _back(event.id)
 
 
@@ -385,7 +389,7 @@ def decide(event_id: int, pair_id: int):
         abort(400)
     _apply(lambda: service.decide_request(db.session, event, pair, _user(),
                                           accept=form.decision.data == "accept"),
-           "Request answered.")
+           _("Request answered."))
     return _back(event.id)
 
 
@@ -413,8 +417,9 @@ def run_schedule(event_id: int):
         return _back(event.id, "events.schedule")
     db.session.commit()
     result = outcome.result
-    flash(f"Scheduled {len(result.assignments)} meetings ({result.status}); "
-          f"{len(result.unplaced)} accepted pairs could not be placed.", "success")
+    flash(_("Scheduled %(meetings)d meetings (%(status)s); %(unplaced)d accepted pairs could "
+            "not be placed.", meetings=len(result.assignments), status=result.status,
+            unplaced=len(result.unplaced)), "success")
     return render_template("events/schedule.html", event=event, button=ButtonForm(),
                            view=service.schedule_view(db.session, event), outcome=outcome)
 
@@ -427,7 +432,8 @@ def confirm_schedule(event_id: int):
         abort(400)
     count = service.confirm_schedule(db.session, event, _user())
     db.session.commit()
-    flash(f"{count} meetings confirmed; rescheduling keeps them in place.", "success")
+    flash(_("%(count)d meetings confirmed; rescheduling keeps them in place.", count=count),
+          "success")
     return _back(event.id, "events.schedule")
 
 
@@ -487,6 +493,6 @@ def rate(event_id: int, meeting_id: int):
         abort(400)
     _apply(lambda: service.rate_meeting(db.session, event, meeting_id, _user(),
                                         form.outcome.data),
-           "Thank you: your rating helps the matchmaking learn.")
+           _("Thank you: your rating helps the matchmaking learn."))
     return _back(event.id)
 

@@ -1,6 +1,9 @@
 """Front page, dashboard, notifications, taxonomy, about page and health check."""
 
+from datetime import date
+
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -70,7 +73,7 @@ def notifications():
 def notifications_read():
     notes.mark_all_read(db.session, _viewer())
     db.session.commit()
-    flash("All notifications marked as read.", "success")
+    flash(_("All notifications marked as read."), "success")
     return redirect(url_for("main.notifications"))
 
 
@@ -85,11 +88,16 @@ def about():
     return render_template("main/about.html")
 
 
+# When the accessibility statement was last prepared (shown in the page's language).
+STATEMENT_DATE = date(2026, 11, 30)
+
+
 @bp.get("/accessibility")
 def accessibility():
     """The accessibility statement (WCAG 2.1 AA, in the format Uutilsynet asks for)."""
     contact = current_app.config.get("ACCESSIBILITY_CONTACT", "portal@localhost")
-    return render_template("main/accessibility.html", contact=contact)
+    return render_template("main/accessibility.html", contact=contact,
+                           statement_date=STATEMENT_DATE)
 
 
 @bp.get("/privacy")

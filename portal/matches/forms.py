@@ -1,14 +1,16 @@
 """Forms of the match pages: filters, shortlist, feedback, and area suggestions."""
 
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import AnyOf, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.forms import PortalForm
 from portal.models.enums import COUNTIES
 from portal.services.schemas.feedback import COMMENT_MAX_LENGTH, VERDICTS
 
-TRL_CHOICES = [("", "Any TRL")] + [(str(level), f"TRL {level} or higher") for level in range(1, 10)]
+TRL_CHOICES = [("", _l("Any TRL"))] + [(str(level), _l("TRL %(level)d or higher", level=level))
+                                        for level in range(1, 10)]
 
 
 def _optional_int(value):
@@ -20,19 +22,19 @@ def _optional_int(value):
         return value  # left as text so the choice validator names the field
 
 
-class MatchFilterForm(FlaskForm):
+class MatchFilterForm(PortalForm):
     """Filters of the ranked companies (GET; no CSRF token needed for a read)."""
 
     class Meta:
         csrf = False
 
-    county = SelectField("County", choices=[("", "Any county")] + [(c, c) for c in COUNTIES],
+    county = SelectField(_l("County"), choices=[("", "Any county")] + [(c, c) for c in COUNTIES],
                          validators=[Optional()])
-    min_trl = SelectField("Minimum TRL", choices=TRL_CHOICES, coerce=_optional_int,
+    min_trl = SelectField(_l("Minimum TRL"), choices=TRL_CHOICES, coerce=_optional_int,
                           validators=[Optional()])
-    vetted_only = BooleanField("Verified clearance only")
-    shortlisted = BooleanField("Shortlisted only")
-    interested = BooleanField("Expressed interest")
+    vetted_only = BooleanField(_l("Verified clearance only"))
+    shortlisted = BooleanField(_l("Shortlisted only"))
+    interested = BooleanField(_l("Expressed interest"))
 
     def values(self) -> dict:
         """The valid filters as keyword arguments of ``rank_companies`` (invalid ones dropped)."""
@@ -63,19 +65,20 @@ class MatchFilterForm(FlaskForm):
         return bool(self.shortlisted.data or self.interested.data)
 
 
-class ShortlistForm(FlaskForm):
+class ShortlistForm(PortalForm):
     """Button-only form: toggles a company on the challenge's shortlist."""
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(PortalForm):
     """Relevant / not relevant, with an optional comment."""
 
-    verdict = StringField("Verdict", validators=[AnyOf(VERDICTS,
-                                                       message="Choose relevant or not relevant.")])
-    comment = TextAreaField("Comment (optional)",
+    verdict = StringField(_l("Verdict"), validators=[AnyOf(VERDICTS,
+                                                       message=_l("Choose relevant or not "
+                                                                  "relevant."))])
+    comment = TextAreaField(_l("Comment (optional)"),
                             validators=[Optional(), Length(max=COMMENT_MAX_LENGTH)],
-                            description="Why is this company a good or poor fit? Only staff see "
-                                        "it; it helps tune the matcher.")
+                            description=_l("Why is this company a good or poor fit? Only staff see "
+                                        "it; it helps tune the matcher."))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -83,13 +86,13 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class AreaSuggestionForm(FlaskForm):
+class AreaSuggestionForm(PortalForm):
     """Accept or reject each suggested technology area."""
 
-    accept = MultiCheckboxField("Accept", validators=[Optional()])
-    reject = MultiCheckboxField("Reject", validators=[Optional()])
+    accept = MultiCheckboxField(_l("Accept"), validators=[Optional()])
+    reject = MultiCheckboxField(_l("Reject"), validators=[Optional()])
 
     def validate_accept(self, field) -> None:
         both = set(field.data or ()) & set(self.reject.data or ())
         if both:
-            raise ValidationError("An area cannot be both accepted and rejected.")
+            raise ValidationError(_l("An area cannot be both accepted and rejected."))

@@ -3,11 +3,13 @@
 import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from portal.db import db
+from portal.i18n import area_name
 from portal.matches.forms import AreaSuggestionForm, FeedbackForm, MatchFilterForm, ShortlistForm
 from portal.models import Area, Challenge, Company, User
 from portal.models.enums import Role
@@ -87,7 +89,7 @@ def _sme_company() -> Company | None:
 
 
 def _profile_first():
-    flash("Create your company profile first: recommendations and suggestions are made from it.",
+    flash(_("Create your company profile first: recommendations and suggestions are made from it."),
           "info")
     return redirect(url_for("smes.edit"))
 
@@ -162,7 +164,8 @@ def toggle_shortlist(challenge_id: int, company_id: int):
         abort(400)
     added = feedback.toggle_shortlist(db.session, _viewer(), challenge, company)
     db.session.commit()
-    flash(f"{company.name} {'added to' if added else 'removed from'} the shortlist.", "success")
+    flash((_("%(company)s added to the shortlist.", company=company.name) if added
+           else _("%(company)s removed from the shortlist.", company=company.name)), "success")
     return _back(challenge, company, MatchFilterForm(request.form))
 
 
@@ -179,7 +182,8 @@ def give_feedback(challenge_id: int, company_id: int):
     feedback.record_feedback(db.session, _viewer(), challenge, company, relevant=relevant,
                              comment=form.comment.data or "")
     db.session.commit()
-    flash(f"Thank you: {company.name} marked {'relevant' if relevant else 'not relevant'}.",
+    flash((_("Thank you: %(company)s marked relevant.", company=company.name) if relevant
+           else _("Thank you: %(company)s marked not relevant.", company=company.name)),
           "success")
     return _back(challenge, company, filters)
 
@@ -204,7 +208,7 @@ def area_suggestions():
                                          top_k=SUGGESTIONS)
     form = AreaSuggestionForm()
     # Every known area is a valid choice: the suggestions may shift between GET and POST.
-    choices = [(area.slug, area.name) for area in db.session.scalars(select(Area))]
+    choices = [(area.slug, area_name(area)) for area in db.session.scalars(select(Area))]
     form.accept.choices = choices
     form.reject.choices = choices
     if form.validate_on_submit():
@@ -212,9 +216,10 @@ def area_suggestions():
                                                 form.accept.data or [], form.reject.data or [])
         db.session.commit()
         if added:
-            flash("Added to your profile: " + ", ".join(a.name for a in added) + ".", "success")
+            flash(_("Added to your profile: %(areas)s.",
+                    areas=", ".join(area_name(a) for a in added)), "success")
         else:
-            flash("No new areas were added.", "info")
+            flash(_("No new areas were added."), "info")
         return redirect(url_for(".area_suggestions"))
     own = {a.id for a in company.areas}
     return render_template("matches/area_suggestions.html", company=company,

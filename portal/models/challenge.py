@@ -11,11 +11,13 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, utcnow
 from portal.models.taxonomy import Area
+from portal.search import search_text
 
 challenge_areas = Table(
     "challenge_areas",
@@ -55,6 +57,8 @@ class Challenge(Base):
     visibility: Mapped[str] = mapped_column(String(16), default="registered", index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # Stems of title, problem, context and effect (portal.search); kept up to date on save.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     areas: Mapped[list[Area]] = relationship(secondary=challenge_areas, order_by=Area.position)
     owner: Mapped["User | None"] = relationship()  # noqa: F821
@@ -92,3 +96,9 @@ class Interest(Base):
 
     challenge: Mapped[Challenge] = relationship(back_populates="interests")
     company: Mapped["Company"] = relationship()  # noqa: F821
+
+
+@event.listens_for(Challenge, "before_insert")
+@event.listens_for(Challenge, "before_update")
+def _refresh_search_text(mapper, connection, target: Challenge) -> None:
+    target.search_text = search_text(target.title, target.problem, target.context, target.effect)

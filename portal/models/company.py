@@ -10,11 +10,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base, utcnow
 from portal.models.taxonomy import Area
+from portal.search import search_text
 
 company_areas = Table(
     "company_areas",
@@ -66,6 +68,8 @@ class Company(Base):
     norwegian_owned: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # Stems of name and description (portal.search); kept up to date on save.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     areas: Mapped[list[Area]] = relationship(secondary=company_areas, order_by=Area.position)
     users: Mapped[list["User"]] = relationship(  # noqa: F821
@@ -78,3 +82,9 @@ class Company(Base):
 
     def __repr__(self) -> str:
         return f"<Company {self.id} {self.name!r}>"
+
+
+@event.listens_for(Company, "before_insert")
+@event.listens_for(Company, "before_update")
+def _refresh_search_text(mapper, connection, target: Company) -> None:
+    target.search_text = search_text(target.name, target.description)

@@ -2,6 +2,9 @@
 
 from enum import StrEnum
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
 
 class Role(StrEnum):
     SME = "sme"
@@ -108,54 +111,60 @@ COUNTIES: tuple[str, ...] = (
     "Østfold",
 )
 
-LABELS: dict[str, str] = {
-    "sme": "SME user",
-    "military": "Military user",
-    "organiser": "Organiser",
-    "admin": "Administrator",
-    "pending": "Pending approval",
-    "active": "Active",
-    "disabled": "Disabled",
-    "company": "Company",
-    "research": "Research institute",
-    "none": "None",
-    "in_process": "In process",
-    "facility": "Facility clearance held",
-    "draft": "Draft",
-    "open": "Open",
-    "closed": "Closed",
-    "awarded": "Awarded",
-    "public": "Public",
-    "registered": "Registered users",
-    "vetted": "Vetted SMEs only",
-    "rnd_contract": "R&D contract",
-    "innovation_partnership": "Innovation partnership",
-    "prototype_test": "Prototype test",
-    "other": "Other",
-    "new": "New",
-    "shortlisted": "Shortlisted",
-    "declined": "Declined",
-    "invited": "Invited",
-    "proposed": "Proposed",
-    "locked": "Locked",
-    "removed": "Removed",
-    "requested": "Requested",
-    "accepted": "Accepted",
-    "no_contact": "No further contact",
-    "follow_up": "Follow-up planned",
-    "cooperation": "Cooperation agreed",
+LABELS: dict[str, LazyString] = {
+    "sme": _l("SME user"),
+    "military": _l("Military user"),
+    "organiser": _l("Organiser"),
+    "admin": _l("Administrator"),
+    "pending": _l("Pending approval"),
+    "active": _l("Active"),
+    "disabled": _l("Disabled"),
+    "company": _l("Company"),
+    "research": _l("Research institute"),
+    "none": _l("None"),
+    "in_process": _l("In process"),
+    "facility": _l("Facility clearance held"),
+    "draft": _l("Draft"),
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+    "awarded": _l("Awarded"),
+    "public": _l("Public"),
+    "registered": _l("Registered users"),
+    "vetted": _l("Vetted SMEs only"),
+    "rnd_contract": _l("R&D contract"),
+    "innovation_partnership": _l("Innovation partnership"),
+    "prototype_test": _l("Prototype test"),
+    "other": _l("Other"),
+    "new": _l("New"),
+    "shortlisted": _l("Shortlisted"),
+    "declined": _l("Declined"),
+    "invited": _l("Invited"),
+    "proposed": _l("Proposed"),
+    "locked": _l("Locked"),
+    "removed": _l("Removed"),
+    "requested": _l("Requested"),
+    "accepted": _l("Accepted"),
+    "no_contact": _l("No further contact"),
+    "follow_up": _l("Follow-up planned"),
+    "cooperation": _l("Cooperation agreed"),
     # Match score components.
-    "semantic": "Meaning (semantic)",
-    "lexical": "Shared terms (lexical)",
-    "areas": "Technology areas",
-    "trl": "TRL fit",
-    "region": "Region",
-    "event_region": "Event region boost",
+    "semantic": _l("Meaning (semantic)"),
+    "lexical": _l("Shared terms (lexical)"),
+    "areas": _l("Technology areas"),
+    "trl": _l("TRL fit"),
+    "region": _l("Region"),
+    "event_region": _l("Event region boost"),
 }
 
 
 def label(value: str | None) -> str:
-    """Human label for an enum value (used by templates)."""
+    """Human label for an enum value, in the current language (used by templates)."""
     if value is None:
         return ""
-    return LABELS.get(str(value), str(value).replace("_", " ").capitalize())
+    text = LABELS.get(str(value))
+    return str(text) if text is not None else str(value).replace("_", " ").capitalize()
+
+
+def lazy_label(value: str) -> LazyString | str:
+    """:func:`label`, put into the language of whoever reads it (for choices made at import)."""
+    return LABELS.get(str(value)) or str(value).replace("_", " ").capitalize()

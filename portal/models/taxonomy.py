@@ -22,6 +22,11 @@ class Area(Base):
     kind: Mapped[str] = mapped_column(String(16))  # "priority" | "emerging"
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Norwegian names and descriptions; None falls back to the English (the matcher reads those).
+    name_nb: Mapped[str | None] = mapped_column(String(200))
+    name_nn: Mapped[str | None] = mapped_column(String(200))
+    description_nb: Mapped[str | None] = mapped_column(Text)
+    description_nn: Mapped[str | None] = mapped_column(Text)
 
     related_priorities: Mapped[list["Area"]] = relationship(
         secondary=area_links,

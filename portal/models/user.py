@@ -30,6 +30,8 @@ class User(UserMixin, Base):
     session_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # "nb", "nn" or "en"; None follows the browser (cookie, then Accept-Language).
+    locale: Mapped[str | None] = mapped_column(String(8))
     # Set when the owner follows the verification link; invitations go to verified addresses only.
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime)
 

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from portal import search
 from portal.models import Area, Challenge, Company, Event, Interest, User
-from portal.models.enums import ChallengeStatus, Role, Visibility
+from portal.models.enums import ChallengeStatus, Role, Visibility, label
 from portal.services import audit
 from portal.services.access import visible_challenges
 from portal.services.matching import refresh_after_commit
@@ -99,10 +101,6 @@ class UnitChallengeRow:
     new_interests: int
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
 
 def apply_filters(statement: Select[Any], filters: ChallengeFilters) -> Select[Any]:
     """Narrow a challenge query by ``filters`` (the visibility clause must already be in it)."""
@@ -121,12 +119,10 @@ def apply_filters(statement: Select[Any], filters: ChallengeFilters) -> Select[A
         statement = statement.where(Challenge.deadline >= filters.deadline_after)
     if filters.deadline_before:
         statement = statement.where(Challenge.deadline <= filters.deadline_before)
-    if filters.q and filters.q.strip():
-        pattern = _like_pattern(filters.q.strip())
-        statement = statement.where(
-            or_(*(column.ilike(pattern, escape="\\") for column in
-                  (Challenge.title, Challenge.problem, Challenge.context, Challenge.effect)))
-        )
+    columns = (Challenge.title, Challenge.problem, Challenge.context, Challenge.effect)
+    clause = search.matches(filters.q or "", Challenge.search_text, columns)
+    if clause is not None:
+        statement = statement.where(clause)
     return statement
 
 
@@ -201,9 +197,9 @@ def create_challenge(session: Session, owner: User, data: ChallengeData) -> Chal
         ValueError: a new challenge may only start as draft or open, or the TRL range is invalid.
     """
     if not owner.has_role(Role.MILITARY) or not owner.unit:
-        raise PermissionError("Only approved military users with a unit create challenges.")
+        raise PermissionError(_l("Only approved military users with a unit create challenges."))
     if data.status not in (ChallengeStatus.DRAFT, ChallengeStatus.OPEN):
-        raise ValueError("A new challenge starts as a draft or open.")
+        raise ValueError(_l("A new challenge starts as a draft or open."))
     challenge = Challenge(unit=owner.unit, owner_id=owner.id)
     _apply(session, challenge, data)
     session.add(challenge)
@@ -235,6 +231,16 @@ def update_challenge(session: Session, actor: User, challenge: Challenge,
     return challenge
 
 
+class _StatusLabel:
+    """A challenge status put into the recipient's language when the message is rendered."""
+
+    def __init__(self, status: str) -> None:
+        self.status = status
+
+    def __str__(self) -> str:
+        return str(label(self.status)).lower()
+
+
 def _notify_interested(session: Session, challenge: Challenge) -> None:
     link = f"/challenges/{challenge.id}"
     users = session.scalars(
@@ -242,8 +248,9 @@ def _notify_interested(session: Session, challenge: Challenge) -> None:
         .where(Interest.challenge_id == challenge.id)
     ).all()
     for user in users:
-        notify(session, user, f"The challenge “{challenge.title}” is now "
-                              f"{challenge.status}.", link)
+        notify(session, user, _l("The challenge “%(title)s” is now %(status)s.",
+                                 title=challenge.title, status=_StatusLabel(challenge.status)),
+               link)
 
 
 def record_restricted_view(session: Session, user: User | None, challenge: Challenge) -> None:

@@ -21,11 +21,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal.db import utcnow
+from portal.i18n import recipient_locale
 from portal.models import (
     Challenge,
     Company,
@@ -100,10 +103,10 @@ def clean_body(body: str | None) -> str:
     """
     text = (body or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").strip()
     if not text:
-        raise ConversationInvalidError("Write a message first.")
+        raise ConversationInvalidError(_l("Write a message first."))
     if len(text) > MESSAGE_MAX_LENGTH:
         raise ConversationInvalidError(
-            f"A message can be at most {MESSAGE_MAX_LENGTH} characters.")
+            _l("A message can be at most %(max)d characters.", max=MESSAGE_MAX_LENGTH))
     return text
 
 
@@ -337,11 +340,11 @@ def start(session: Session, user: User, challenge_id: int, company_id: int, body
         raise ConversationNotFoundError("No such company.")
     if challenge.visibility == Visibility.VETTED and not company.clearance_verified:
         raise ConversationInvalidError(
-            "This challenge is for vetted companies only: the company's clearance has not "
-            "been verified.")
+            _l("This challenge is for vetted companies only: the company's clearance has not "
+               "been verified."))
     if not company_sees_challenge(company, challenge):
         raise ConversationInvalidError(
-            "The company cannot see this challenge yet: publish it first.")
+            _l("The company cannot see this challenge yet: publish it first."))
     conversation = session.scalar(select(Conversation).where(
         Conversation.challenge_id == challenge.id, Conversation.company_id == company.id))
     created = conversation is None
@@ -372,7 +375,7 @@ def reply(session: Session, user: User, conversation_id: int, body: str, *,
         raise ConversationNotFoundError("No such conversation.")
     if not company_sees_challenge(conversation.company, conversation.challenge):
         raise ConversationInvalidError(
-            "This conversation is closed: the company can no longer see its challenge.")
+            _l("This conversation is closed: the company can no longer see its challenge."))
     return _post(session, user, conversation, side, text, link=link)
 
 
@@ -411,19 +414,24 @@ def _post(session: Session, user: User, conversation: Conversation, side: str, t
     url = link(conversation.id) if link is not None else path
     challenge, company = conversation.challenge, conversation.company
     sender = challenge.unit if side == STAFF else company.name
-    note = f"New message from {sender} about “{challenge.title}”."
+    note = _l("New message from %(sender)s about “%(title)s”.", sender=sender,
+              title=challenge.title)
     outbox: list[OutboxMessage] = []
     for recipient in _recipients(session, conversation, side, user):
         notify(session, recipient, note, path)
         # The e-mail carries no message text: the thread stays behind the portal's login.
-        outbox.append(mail.queue(
-            session, recipient=recipient.email, subject=f"New message: {challenge.title}",
-            body="\n".join([
-                f"Hello {recipient.full_name or recipient.email},", "",
-                f"{sender} sent you a message about the challenge “{challenge.title}”.", "",
-                f"Read it and reply in the portal: {url}", "",
-                "SME Challenge Portal",
-            ])))
+        # It is written in the recipient's language, like the notification.
+        with force_locale(recipient_locale(recipient)):
+            subject = gettext("New message: %(title)s", title=challenge.title)
+            body = "\n".join([
+                gettext("Hello %(name)s,", name=recipient.full_name or recipient.email), "",
+                gettext("%(sender)s sent you a message about the challenge “%(title)s”.",
+                        sender=sender, title=challenge.title), "",
+                gettext("Read it and reply in the portal: %(link)s", link=url), "",
+                gettext("SME Challenge Portal"),
+            ])
+        outbox.append(mail.queue(session, recipient=recipient.email, subject=subject,
+                                 body=body))
     session.flush()
     return Posted(conversation=conversation, message=message, created=False,
                   outbox_ids=[m.id for m in outbox])

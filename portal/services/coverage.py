@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
@@ -136,6 +137,6 @@ def event_funnels(session: Session, viewer: User) -> list[Funnel]:
             Meeting.company_outcome.in_(RELEVANT_OUTCOMES)
             | Meeting.owner_outcome.in_(RELEVANT_OUTCOMES))) or 0
         funnels.append(Funnel(event=event, stages=[
-            ("Invited", invited), ("Registered", registered), ("Meetings", meetings),
-            ("Follow-ups", follow_ups)]))
+            (_l("Invited"), invited), (_l("Registered"), registered), (_l("Meetings"), meetings),
+            (_l("Follow-ups"), follow_ups)]))
     return funnels

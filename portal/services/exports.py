@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -43,9 +43,22 @@ CSV_MIMETYPE = "text/csv"
 ICS_MIMETYPE = "text/calendar"
 
 SCORE_SCALE = "0-100"
-MATCH_HEAD = ["Event", "Challenge", "Company", "Organisation number", "County", "TRL",
-              f"Score ({SCORE_SCALE})"]
-MATCH_TAIL = ["Shared areas", "State", "Origin", "Contact person", "Contact email"]
+Translate = Callable[[str], str]
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` for the message catalogs; writers translate it through ``translate``."""
+    return text
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+MATCH_HEAD = [N_("Event"), N_("Challenge"), N_("Company"), N_("Organisation number"),
+              N_("County"), N_("TRL"), N_("Score (%(scale)s)")]
+MATCH_TAIL = [N_("Shared areas"), N_("State"), N_("Origin"), N_("Contact person"),
+              N_("Contact email")]
 
 
 @dataclass(frozen=True)
@@ -58,15 +71,15 @@ class ExportStamp:
     organiser: str
     title: str = ""
 
-    def lines(self) -> list[tuple[str, str]]:
+    def lines(self, translate: Translate = _as_is) -> list[tuple[str, str]]:
         generated = self.generated_at.astimezone(UTC) if self.generated_at.tzinfo else (
             self.generated_at.replace(tzinfo=UTC))
         return [
-            ("Export", self.title),
-            ("Matcher model", self.model),
-            ("Weights version", self.weights_version),
-            ("Generated (UTC)", generated.strftime("%Y-%m-%d %H:%M:%S UTC")),
-            ("Organiser", self.organiser),
+            (translate(N_("Export")), self.title),
+            (translate(N_("Matcher model")), self.model),
+            (translate(N_("Weights version")), self.weights_version),
+            (translate(N_("Generated (UTC)")), generated.strftime("%Y-%m-%d %H:%M:%S UTC")),
+            (translate(N_("Organiser")), self.organiser),
         ]
 
 
@@ -151,12 +164,16 @@ def component_names(rows: Iterable[MatchRow]) -> list[str]:
     return list(names)
 
 
-def match_table(rows: Sequence[MatchRow]) -> tuple[list[str], list[list[object]]]:
+def match_table(rows: Sequence[MatchRow], translate: Translate = _as_is
+                ) -> tuple[list[str], list[list[object]]]:
     """Header and body of the match list: raw (unguarded) text, and numbers as ``int``
     (``None`` for a missing TRL or component)."""
     components = component_names(rows)
-    header = [*MATCH_HEAD, *(f"Component: {c} ({SCORE_SCALE})" for c in components),
-              *MATCH_TAIL]
+    scale = {"scale": SCORE_SCALE}
+    component = translate(N_("Component: %(name)s (%(scale)s)"))
+    header = [*(translate(name) % scale for name in MATCH_HEAD),
+              *(component % {"name": c, **scale} for c in components),
+              *map(translate, MATCH_TAIL)]
     body: list[list[object]] = []
     for row in rows:
         body.append([
@@ -170,21 +187,22 @@ def match_table(rows: Sequence[MatchRow]) -> tuple[list[str], list[list[object]]
     return header, body
 
 
-def matches_csv(rows: Sequence[MatchRow], stamp: ExportStamp) -> bytes:
+def matches_csv(rows: Sequence[MatchRow], stamp: ExportStamp,
+                translate: Translate = _as_is) -> bytes:
     """The match list as CSV (UTF-8 with BOM for spreadsheet programs), stamped in leading
-    ``# ...`` comment lines."""
+    ``# ...`` comment lines. ``translate`` puts headers and labels into the reader's language."""
     buffer = io.StringIO(newline="")
     # The stamp lines carry user text (the event's name): each is one quoted-when-needed cell,
     # so neither a comma nor the semicolon that Norwegian spreadsheets split on starts a cell.
     comment = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-    for key, value in stamp.lines():
+    for key, value in stamp.lines(translate):
         line = safe_cell(f"# {key}: {_one_line(value)}")
         if any(char in line for char in _SEPARATORS):
             comment.writerow([line])
         else:
             buffer.write(line + "\r\n")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    header, body = match_table(rows)
+    header, body = match_table(rows, translate)
     writer.writerow([safe_cell(c) for c in header])
     for cells in body:
         writer.writerow([safe_cell(c) if not _is_number(c) else str(c) for c in cells])
@@ -220,9 +238,10 @@ def _write_rows(sheet: Any, rows: Iterable[Sequence[object]], *, header: bool = 
         sheet.freeze_panes = "A2"
 
 
-def _about_sheet(book: Workbook, stamp: ExportStamp) -> None:
-    about = book.create_sheet("About")
-    _write_rows(about, [("Field", "Value"), *stamp.lines()])
+def _about_sheet(book: Workbook, stamp: ExportStamp, translate: Translate = _as_is) -> None:
+    about = book.create_sheet(translate(N_("About")))
+    _write_rows(about, [(translate(N_("Field")), translate(N_("Value"))),
+                        *stamp.lines(translate)])
 
 
 SHEET_TITLE_MAX = 31
@@ -258,56 +277,67 @@ def _to_bytes(book: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def matches_xlsx(rows: Sequence[MatchRow], stamp: ExportStamp) -> bytes:
+def matches_xlsx(rows: Sequence[MatchRow], stamp: ExportStamp,
+                 translate: Translate = _as_is) -> bytes:
     """The match list as XLSX: a "Matches" sheet (text as strings, scores and TRL as numbers)
     and an "About" sheet."""
     book = Workbook()
     sheet = book.active
-    sheet.title = "Matches"
-    header, body = match_table(rows)
+    sheet.title = translate(N_("Matches"))
+    header, body = match_table(rows, translate)
     _write_rows(sheet, [header, *body])
-    _about_sheet(book, stamp)
+    _about_sheet(book, stamp, translate)
     return _to_bytes(book)
 
 
 # Schedules -----------------------------------------------------------------------------------
 
-SCHEDULE_HEADER = ["Slot", "Time", "Table", "Challenge", "Challenge owner", "Company", "Confirmed"]
+SCHEDULE_HEADER = [N_("Slot"), N_("Time"), N_("Table"), N_("Challenge"), N_("Challenge owner"),
+                   N_("Company"), N_("Confirmed")]
 
 
-def _meeting_cells(meeting: MeetingRow, tz: tzinfo) -> list[object]:
+def _meeting_cells(meeting: MeetingRow, tz: tzinfo, translate: Translate = _as_is
+                   ) -> list[object]:
     start, end = _local(meeting.starts_at, tz), _local(meeting.ends_at, tz)
     return [
         meeting.slot + 1, f"{start:%H:%M}-{end:%H:%M}", meeting.table,
-        meeting.challenge, meeting.owner, meeting.company, "yes" if meeting.confirmed else "no",
+        meeting.challenge, meeting.owner, meeting.company,
+        translate(N_("yes")) if meeting.confirmed else translate(N_("no")),
     ]
 
 
 def schedule_xlsx(
-    meetings: Sequence[MeetingRow], stamp: ExportStamp, *, tables: int, tz: tzinfo = LOCAL_TZ
+    meetings: Sequence[MeetingRow], stamp: ExportStamp, *, tables: int, tz: tzinfo = LOCAL_TZ,
+    translate: Translate = _as_is,
 ) -> bytes:
     """The meeting schedule as XLSX: "All meetings", one sheet per table, one per participant
     (company and challenge owner), and "About"."""
     book = Workbook()
     taken: set[str] = set()
     ordered = sorted(meetings, key=lambda m: (m.slot, m.table))
+    header: list[object] = [translate(name) for name in SCHEDULE_HEADER]
+
+    def cells(group: Iterable[MeetingRow]) -> list[list[object]]:
+        return [header, *(_meeting_cells(m, tz, translate) for m in group)]
+
     sheet = book.active
-    sheet.title = _sheet_title("All meetings", taken)
-    _write_rows(sheet, [SCHEDULE_HEADER, *(_meeting_cells(m, tz) for m in ordered)])
+    sheet.title = _sheet_title(translate(N_("All meetings")), taken)
+    _write_rows(sheet, cells(ordered))
+    table_title = translate(N_("Table %(number)d"))
     for table in range(1, tables + 1):
         mine = [m for m in ordered if m.table == table]
-        sheet = book.create_sheet(_sheet_title(f"Table {table}", taken))
-        _write_rows(sheet, [SCHEDULE_HEADER, *(_meeting_cells(m, tz) for m in mine)])
+        sheet = book.create_sheet(_sheet_title(table_title % {"number": table}, taken))
+        _write_rows(sheet, cells(mine))
     companies: dict[str, list[MeetingRow]] = {}
     owners: dict[str, list[MeetingRow]] = {}
     for m in ordered:
         companies.setdefault(m.company, []).append(m)
         owners.setdefault(m.owner, []).append(m)
-    for prefix, groups in (("", companies), ("Owner ", owners)):
+    for prefix, groups in (("", companies), (translate(N_("Owner")) + " ", owners)):
         for name, mine in groups.items():
             sheet = book.create_sheet(_sheet_title(f"{prefix}{name}", taken))
-            _write_rows(sheet, [SCHEDULE_HEADER, *(_meeting_cells(m, tz) for m in mine)])
-    _about_sheet(book, stamp)
+            _write_rows(sheet, cells(mine))
+    _about_sheet(book, stamp, translate)
     return _to_bytes(book)
 
 

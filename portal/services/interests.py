@@ -1,5 +1,6 @@
 """Expressions of interest: an SME's pitch for a challenge, and the owner's verdict on it."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -20,8 +21,8 @@ class DuplicateInterestError(Conflict, InterestError):
     """The company has already expressed interest in this challenge."""
 
 
-DUPLICATE_MESSAGE = ("Your company has already expressed interest in this challenge. "
-                     "You can follow its status under “My interests”.")
+DUPLICATE_MESSAGE = _l("Your company has already expressed interest in this challenge. "
+                       "You can follow its status under “My interests”.")
 
 
 def interest_of(session: Session, company_id: int | None, challenge: Challenge) -> Interest | None:
@@ -50,14 +51,15 @@ def express_interest(session: Session, user: User, challenge: Challenge, pitch: 
         DuplicateInterestError: the company already expressed interest.
     """
     if not user.has_role(Role.SME) or user.company_id is None:
-        raise InterestError("Only SME users with a company profile can express interest.")
+        raise InterestError(_l("Only SME users with a company profile can express interest."))
     if not can_see_challenge(user, challenge):
-        raise InterestError("This challenge is not available.")
+        raise InterestError(_l("This challenge is not available."))
     if challenge.status != ChallengeStatus.OPEN:
-        raise InterestError("This challenge is no longer open for expressions of interest.")
+        raise InterestError(_l("This challenge is no longer open for expressions of interest."))
     pitch = (pitch or "").strip()
     if not PITCH_MIN_LENGTH <= len(pitch) <= PITCH_MAX_LENGTH:
-        raise InterestError(f"The pitch must be {PITCH_MIN_LENGTH}-{PITCH_MAX_LENGTH} characters.")
+        raise InterestError(_l("The pitch must be %(min)d-%(max)d characters.",
+                                min=PITCH_MIN_LENGTH, max=PITCH_MAX_LENGTH))
     if interest_of(session, user.company_id, challenge) is not None:
         raise DuplicateInterestError(DUPLICATE_MESSAGE)
     interest = Interest(challenge_id=challenge.id, company_id=user.company_id, user_id=user.id,
@@ -68,7 +70,8 @@ def express_interest(session: Session, user: User, challenge: Challenge, pitch: 
                  details={"challenge_id": challenge.id})
     if challenge.owner is not None and user.company is not None:
         notify(session, challenge.owner,
-               f"{user.company.name} expressed interest in “{challenge.title}”.",
+               _l("%(company)s expressed interest in “%(title)s”.", company=user.company.name,
+                  title=challenge.title),
                f"/challenges/{challenge.id}#interests")
     return interest
 
@@ -76,14 +79,14 @@ def express_interest(session: Session, user: User, challenge: Challenge, pitch: 
 def _own_open_interest(session: Session, user: User, challenge: Challenge) -> Interest:
     """The interest of ``user``'s company in ``challenge``, if it may still be changed."""
     if not user.has_role(Role.SME) or user.company_id is None:
-        raise InterestError("Only SME users with a company profile can change an interest.")
+        raise InterestError(_l("Only SME users with a company profile can change an interest."))
     if not can_see_challenge(user, challenge):
-        raise InterestError("This challenge is not available.")
+        raise InterestError(_l("This challenge is not available."))
     interest = interest_of(session, user.company_id, challenge)
     if interest is None:
-        raise InterestError("Your company has not expressed interest in this challenge.")
+        raise InterestError(_l("Your company has not expressed interest in this challenge."))
     if challenge.status != ChallengeStatus.OPEN:
-        raise InterestError("The challenge is closed: the interest can no longer be changed.")
+        raise InterestError(_l("The challenge is closed: the interest can no longer be changed."))
     return interest
 
 
@@ -98,7 +101,8 @@ def edit_interest(session: Session, user: User, challenge: Challenge, pitch: str
     interest = _own_open_interest(session, user, challenge)
     pitch = (pitch or "").strip()
     if not PITCH_MIN_LENGTH <= len(pitch) <= PITCH_MAX_LENGTH:
-        raise InterestError(f"The pitch must be {PITCH_MIN_LENGTH}-{PITCH_MAX_LENGTH} characters.")
+        raise InterestError(_l("The pitch must be %(min)d-%(max)d characters.",
+                                 min=PITCH_MIN_LENGTH, max=PITCH_MAX_LENGTH))
     if pitch == interest.pitch:
         return interest
     interest.pitch = pitch
@@ -106,7 +110,8 @@ def edit_interest(session: Session, user: User, challenge: Challenge, pitch: str
                  details={"challenge_id": challenge.id})
     if challenge.owner is not None:
         notify(session, challenge.owner,
-               f"{interest.company.name} updated its interest in “{challenge.title}”.",
+               _l("%(company)s updated its interest in “%(title)s”.",
+                  company=interest.company.name, title=challenge.title),
                f"/challenges/{challenge.id}#interests")
     return interest
 
@@ -124,7 +129,8 @@ def withdraw_interest(session: Session, user: User, challenge: Challenge) -> Non
     session.delete(interest)
     if challenge.owner is not None:
         notify(session, challenge.owner,
-               f"{interest.company.name} withdrew its interest in “{challenge.title}”.",
+               _l("%(company)s withdrew its interest in “%(title)s”.",
+                  company=interest.company.name, title=challenge.title),
                f"/challenges/{challenge.id}#interests")
 
 
@@ -140,7 +146,7 @@ def set_interest_status(session: Session, actor: User, interest: Interest,
     try:
         new_status = InterestStatus(status)
     except ValueError:
-        raise InterestError("Unknown status.") from None
+        raise InterestError(_l("Unknown status.")) from None
     old_status = interest.status
     if old_status == new_status:
         return interest
@@ -150,11 +156,13 @@ def set_interest_status(session: Session, actor: User, interest: Interest,
                           "challenge_id": interest.challenge_id})
     challenge = interest.challenge
     if new_status == InterestStatus.SHORTLISTED:
-        message = f"Your interest in “{challenge.title}” was shortlisted by {challenge.unit}."
+        message = _l("Your interest in “%(title)s” was shortlisted by %(unit)s.",
+                     title=challenge.title, unit=challenge.unit)
     elif new_status == InterestStatus.DECLINED:
-        message = f"Your interest in “{challenge.title}” was declined by {challenge.unit}."
+        message = _l("Your interest in “%(title)s” was declined by %(unit)s.",
+                     title=challenge.title, unit=challenge.unit)
     else:
-        message = f"Your interest in “{challenge.title}” is back under review."
+        message = _l("Your interest in “%(title)s” is back under review.", title=challenge.title)
     for user in interest.company.users:
         notify(session, user, message, f"/challenges/{challenge.id}")
     return interest

@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from portal.db import db, utcnow
+from portal.i18n import recipient_locale
 from portal.models import Challenge, Notification, User
 from portal.services.access import can_see_challenge
 
-WITHHELD_MESSAGE = "An update about a challenge that is no longer available to you."
+WITHHELD_MESSAGE = _l("An update about a challenge that is no longer available to you.")
 _CHALLENGE_LINK = re.compile(r"^/challenges/(\d+)(?:[/#?]|$)")
 
 
@@ -33,23 +36,27 @@ class ShownNotification:
     withheld: bool = False
 
 
-def notify(session: Session, user: User, message: str, link: str | None = None, *,
+def notify(session: Session, user: User, message: object, link: str | None = None, *,
            challenge: Challenge | None = None) -> Notification:
     """Add a notification for ``user`` (the caller commits).
 
     Args:
         session: the database session.
         user: the reader.
-        message: the text; at most 500 characters are kept.
+        message: the text; at most 500 characters are kept. It may be a lazy gettext string:
+            it is rendered in the recipient's language (their saved choice, else the portal's
+            default), not the language of whoever caused it.
         link: a path on this site to follow, if any.
         challenge: the challenge the message names, if any; a link to ``/challenges/<id>``
             names it too. Its visibility to ``user`` is checked each time the note is shown.
     """
+    with force_locale(recipient_locale(user)):
+        text = str(message)
     challenge_id = challenge.id if challenge is not None else None
     if challenge_id is None and link:
         found = _CHALLENGE_LINK.match(link)
         challenge_id = int(found.group(1)) if found else None
-    note = Notification(user_id=user.id, message=message[:500], link=link,
+    note = Notification(user_id=user.id, message=text[:500], link=link,
                         challenge_id=challenge_id)
     session.add(note)
     return note
@@ -81,7 +88,7 @@ def recent(session: Session, user: User, *, limit: int = 100) -> list[ShownNotif
             challenge is None or not can_see_challenge(user, challenge))
         shown.append(ShownNotification(
             id=note.id,
-            message=WITHHELD_MESSAGE if hidden else note.message,
+            message=str(WITHHELD_MESSAGE) if hidden else note.message,
             link=None if hidden else note.link,
             created_at=note.created_at,
             read_at=note.read_at,

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -108,11 +109,11 @@ def save_profile(session: Session, user: User, company: Company | None,
     org_number = (validate_org_number(data.org_number)
                   if data.org_number and _blank_to_none(data.org_number) else None)
     if country == "NO" and org_number is None:
-        raise ValueError("Norwegian companies give their organisation number.")
+        raise ValueError(_l("Norwegian companies give their organisation number."))
     if org_number and org_number_taken(session, org_number, company.id if company else None):
         raise DuplicateOrgNumberError(
-            "A profile with this organisation number is already registered. Ask a colleague to "
-            "add you, or contact the administrators."
+            _l("A profile with this organisation number is already registered. Ask a colleague "
+               "to add you, or contact the administrators.")
         )
     website = _blank_to_none(data.website)
     creating = company is None
@@ -175,12 +176,27 @@ def identity_of(company: Company) -> dict[str, object]:
     return {name: getattr(company, name) for name in IDENTITY_FIELDS}
 
 
+# The identity fields as an administrator reads them in a notification.
+IDENTITY_NAMES = {"name": _l("name"), "org_number": _l("organisation number"),
+                  "country": _l("country"), "norwegian_owned": _l("Norwegian ownership")}
+
+
+class _FieldList:
+    """Field names joined in the language the notification is written in."""
+
+    def __init__(self, names: list[object]) -> None:
+        self.names = names
+
+    def __str__(self) -> str:
+        return ", ".join(str(name) for name in self.names)
+
+
 def _tell_admins_vetting_ended(session: Session, company: Company, fields: list[str]) -> None:
     admins = session.scalars(select(User).where(User.role == Role.ADMIN,
                                                 User.status == AccountStatus.ACTIVE)).all()
-    message = (f"The vetting of {company.name} ended: its "
-               f"{', '.join(f.replace('_', ' ') for f in fields)} changed. Vet it again if the "
-               "new identity qualifies.")
+    names = _FieldList([IDENTITY_NAMES[f] for f in fields])
+    message = _l("The vetting of %(company)s ended: its %(fields)s changed. Vet it again if the "
+                 "new identity qualifies.", company=company.name, fields=names)
     for admin in admins:
         notify(session, admin, message, "/admin/companies")
 
@@ -195,24 +211,28 @@ def company_users(session: Session, company: Company) -> list[User]:
 def profile_checklist(company: Company | None) -> list[ChecklistItem]:
     """What a profile still lacks for good matches, in the order a user would fix it."""
     if company is None:
-        return [ChecklistItem("Create your company profile", False,
-                              "Matching and interests need a profile.")]
+        return [ChecklistItem(_l("Create your company profile"), False,
+                              _l("Matching and interests need a profile."))]
     words = word_count(company.description)
     return [
-        ChecklistItem("Capability description of 100+ words",
+        ChecklistItem(_l("Capability description of %(count)d+ words",
+                         count=RECOMMENDED_DESCRIPTION_WORDS),
                       words >= RECOMMENDED_DESCRIPTION_WORDS,
-                      f"Now {words} words. Name products, methods, customers and test results."),
-        ChecklistItem("Technology areas chosen", bool(company.areas),
-                      "Pick the priority and emerging areas you work in."),
-        ChecklistItem("TRL of main offering", company.trl is not None,
-                      "Challenges ask for a TRL range."),
-        ChecklistItem("Region (county)", bool(company.county),
-                      "Regional events invite companies from their county first."),
-        ChecklistItem("Contact person and email",
+                      _l("Now %(words)d words. Name products, methods, customers and test "
+                         "results.", words=words)),
+        ChecklistItem(_l("Technology areas chosen"), bool(company.areas),
+                      _l("Pick the priority and emerging areas you work in.")),
+        ChecklistItem(_l("TRL of main offering"), company.trl is not None,
+                      _l("Challenges ask for a TRL range.")),
+        ChecklistItem(_l("Region (county)"), bool(company.county),
+                      _l("Regional events invite companies from their county first.")),
+        ChecklistItem(_l("Contact person and email"),
                       bool(company.contact_name and company.contact_email),
-                      "Challenge owners contact you here."),
-        ChecklistItem("Website", bool(company.website), "Lets owners learn more about you."),
-        ChecklistItem("Size band", bool(company.size_band), "Some calls are for small firms."),
+                      _l("Challenge owners contact you here.")),
+        ChecklistItem(_l("Website"), bool(company.website),
+                      _l("Lets owners learn more about you.")),
+        ChecklistItem(_l("Size band"), bool(company.size_band),
+                      _l("Some calls are for small firms.")),
     ]
 
 

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
@@ -104,7 +105,7 @@ def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
     """
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id or token.revoked_at is not None:
-        raise TokenError("No such active token.")
+        raise TokenError(_l("No such active token."))
     token.revoked_at = utcnow()
     audit.record(session, "revoke_token", actor=user, target=token,
                  details={"name": token.name, "prefix": token.prefix})

@@ -6,6 +6,8 @@ next to a form field.
 
 from urllib.parse import urlsplit
 
+from flask_babel import lazy_gettext as _l
+
 ORG_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 TRL_MIN, TRL_MAX = 1, 9
 
@@ -60,13 +62,14 @@ def validate_org_number(raw: str) -> str:
     """
     number = "".join((raw or "").split())
     if not number.isascii() or not number.isdigit():
-        raise ValueError("An organisation number has digits only (for example 923 609 016).")
+        raise ValueError(_l("An organisation number has digits only (for example 923 609 016)."))
     if len(number) != 9:
-        raise ValueError(f"An organisation number has 9 digits; this one has {len(number)}.")
+        raise ValueError(_l("An organisation number has 9 digits; this one has %(count)d.",
+                              count=len(number)))
     expected = org_number_check_digit(number[:8])
     if expected is None or expected != int(number[8]):
-        raise ValueError("This is not a valid organisation number: the check digit does not match."
-                         " Please check it against the Brønnøysund Register.")
+        raise ValueError(_l("This is not a valid organisation number: the check digit does not "
+                            "match. Please check it against the Brønnøysund Register."))
     return number
 
 
@@ -81,7 +84,7 @@ def validate_country(raw: str) -> str:
     """
     code = (raw or "").strip().upper()
     if code not in ISO_COUNTRIES:
-        raise ValueError("Give the country as a two-letter ISO code, for example NO, SE or DE.")
+        raise ValueError(_l("Give the country as a two-letter ISO code, for example NO, SE or DE."))
     return code
 
 
@@ -94,9 +97,9 @@ def validate_trl(value: int | str | None) -> int:
     try:
         level = int(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError("TRL is a whole number from 1 to 9.") from None
+        raise ValueError(_l("TRL is a whole number from 1 to 9.")) from None
     if not TRL_MIN <= level <= TRL_MAX:
-        raise ValueError("TRL is a whole number from 1 to 9.")
+        raise ValueError(_l("TRL is a whole number from 1 to 9."))
     return level
 
 
@@ -109,7 +112,7 @@ def validate_trl_range(trl_min: int | None, trl_max: int | None) -> tuple[int | 
     low = validate_trl(trl_min) if trl_min is not None else None
     high = validate_trl(trl_max) if trl_max is not None else None
     if low is not None and high is not None and low > high:
-        raise ValueError("The lowest TRL cannot be above the highest TRL.")
+        raise ValueError(_l("The lowest TRL cannot be above the highest TRL."))
     return low, high
 
 
@@ -125,5 +128,5 @@ def validate_website(raw: str) -> str:
     url = (raw or "").strip()
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in url:
-        raise ValueError("Give a web address starting with https:// (or http://).")
+        raise ValueError(_l("Give a web address starting with https:// (or http://)."))
     return url

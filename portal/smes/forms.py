@@ -2,13 +2,14 @@
 
 import re
 
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import EmailField, URLField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from portal.challenges.forms import TRL_CHOICES, MultiCheckboxField, optional_int, options
-from portal.models.enums import COUNTIES, Clearance, ProfileKind, SizeBand, label
+from portal.forms import PortalForm
+from portal.models.enums import COUNTIES, Clearance, ProfileKind, SizeBand, lazy_label
 from portal.services.accounts import check_email
 from portal.services.profiles import RECOMMENDED_DESCRIPTION_WORDS, ProfileData
 from portal.services.schemas.company import (
@@ -27,48 +28,51 @@ from portal.services.validation import validate_country, validate_org_number, va
 PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,38}$")
 
 
-class CompanyForm(FlaskForm):
-    kind = RadioField("Profile type", default=ProfileKind.COMPANY.value,
+class CompanyForm(PortalForm):
+    kind = RadioField(_l("Profile type"), default=ProfileKind.COMPANY.value,
                       render_kw={"class": "radio-list"},
-                      choices=options((k.value, label(k.value)) for k in ProfileKind))
-    name = StringField("Name", validators=[DataRequired(), Length(max=NAME_MAX_LENGTH)])
+                      choices=options((k.value, lazy_label(k.value)) for k in ProfileKind))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=NAME_MAX_LENGTH)])
     country = StringField(
-        "Country", default="NO", validators=[DataRequired(), Length(max=COUNTRY_LENGTH)],
-        description="Two-letter ISO code: NO for Norway, SE, DK, DE, GB, US ...")
+        _l("Country"), default="NO", validators=[DataRequired(), Length(max=COUNTRY_LENGTH)],
+        description=_l("Two-letter ISO code: NO for Norway, SE, DK, DE, GB, US ..."))
     org_number = StringField(
-        "Organisation number", validators=[Length(max=ORG_NUMBER_MAX_LENGTH)],
-        description="Nine digits from the Brønnøysund Register. Required for Norwegian "
-                    "companies; foreign companies may leave it empty.")
-    county = SelectField("County", choices=options([("", "—")] + [(c, c) for c in COUNTIES]),
-                         description="Required for Norwegian companies.")
-    municipality = StringField("Municipality",
+        _l("Organisation number"), validators=[Length(max=ORG_NUMBER_MAX_LENGTH)],
+        description=_l("Nine digits from the Brønnøysund Register. Required for Norwegian "
+                    "companies; foreign companies may leave it empty."))
+    county = SelectField(_l("County"), choices=options([("", "—")] + [(c, c) for c in COUNTIES]),
+                         description=_l("Required for Norwegian companies."))
+    municipality = StringField(_l("Municipality"),
                                validators=[Optional(), Length(max=MUNICIPALITY_MAX_LENGTH)])
-    size_band = SelectField("Employees",
+    size_band = SelectField(_l("Employees"),
                             choices=options([("", "—")] + [(s.value, s.value) for s in SizeBand]))
-    website = URLField("Website", validators=[Optional(), Length(max=WEBSITE_MAX_LENGTH)],
-                       description="Starting with https://")
-    contact_name = StringField("Contact person",
+    website = URLField(_l("Website"), validators=[Optional(), Length(max=WEBSITE_MAX_LENGTH)],
+                       description=_l("Starting with https://"))
+    contact_name = StringField(_l("Contact person"),
                                validators=[Optional(), Length(max=CONTACT_NAME_MAX_LENGTH)])
-    contact_email = EmailField("Contact email",
+    contact_email = EmailField(_l("Contact email"),
                                validators=[Optional(), Length(max=CONTACT_EMAIL_MAX_LENGTH)])
-    contact_phone = StringField("Contact phone",
+    contact_phone = StringField(_l("Contact phone"),
                                 validators=[Optional(), Length(max=CONTACT_PHONE_MAX_LENGTH)])
     description = TextAreaField(
-        "Capability description", validators=[DataRequired(), Length(max=DESCRIPTION_MAX_LENGTH)],
+        _l("Capability description"),
+        validators=[DataRequired(), Length(max=DESCRIPTION_MAX_LENGTH)],
         render_kw={"rows": 14},
-        description=f"The matcher's main input: aim for {RECOMMENDED_DESCRIPTION_WORDS}+ words. "
-                    "Name your products and methods, the environments they work in (Arctic, "
-                    "maritime, urban), standards you meet, test results and customers. Concrete "
-                    "terms such as “towed sonar array” or “JP-8” help challenge owners find you.")
-    areas = MultiCheckboxField("Technology areas", coerce=int, validators=[Optional()])
-    trl = SelectField("TRL of main offering", choices=TRL_CHOICES, coerce=optional_int,
+        description=_l("The matcher's main input: aim for %(count)d+ words. Name your products "
+                       "and methods, the environments they work in (Arctic, maritime, urban), "
+                       "standards you meet, test results and customers. Concrete terms such as "
+                       "“towed sonar array” or “JP-8” help challenge owners find you.",
+                       count=RECOMMENDED_DESCRIPTION_WORDS))
+    areas = MultiCheckboxField(_l("Technology areas"), coerce=int, validators=[Optional()])
+    trl = SelectField(_l("TRL of main offering"), choices=TRL_CHOICES, coerce=optional_int,
                       validators=[Optional()],
-                      description="1 = basic principles observed, 9 = proven in operations.")
+                      description=_l("1 = basic principles observed, 9 = proven in operations."))
     clearance = SelectField(
-        "Security clearance", choices=options((c.value, label(c.value)) for c in Clearance),
-        description="Changing it withdraws any verification until an admin checks again.")
-    export_control_experience = BooleanField("We have export-control experience")
-    norwegian_owned = BooleanField("Norwegian-controlled ownership", default=True)
+        _l("Security clearance"),
+        choices=options((c.value, lazy_label(c.value)) for c in Clearance),
+        description=_l("Changing it withdraws any verification until an admin checks again."))
+    export_control_experience = BooleanField(_l("We have export-control experience"))
+    norwegian_owned = BooleanField(_l("Norwegian-controlled ownership"), default=True)
 
     def validate_country(self, field):
         try:
@@ -83,8 +87,8 @@ class CompanyForm(FlaskForm):
         raw = (field.data or "").strip()
         if not raw:
             if self._norwegian():
-                raise ValidationError("Norwegian companies give their organisation number. "
-                                      "Foreign companies: change the country.")
+                raise ValidationError(_l("Norwegian companies give their organisation number. "
+                                      "Foreign companies: change the country."))
             return
         try:
             field.data = validate_org_number(raw)
@@ -93,7 +97,7 @@ class CompanyForm(FlaskForm):
 
     def validate_county(self, field):
         if self._norwegian() and not field.data:
-            raise ValidationError("Choose the county of your main office.")
+            raise ValidationError(_l("Choose the county of your main office."))
 
     def validate_website(self, field):
         if field.data:
@@ -112,8 +116,8 @@ class CompanyForm(FlaskForm):
 
     def validate_contact_phone(self, field):
         if field.data and not PHONE.match(field.data.strip()):
-            raise ValidationError("Use digits, spaces and an optional leading +, "
-                                  "e.g. +47 22 33 44 55.")
+            raise ValidationError(_l("Use digits, spaces and an optional leading +, "
+                                  "e.g. +47 22 33 44 55."))
 
     def to_data(self) -> ProfileData:
         return ProfileData(

@@ -1,11 +1,13 @@
 """Company profile pages: the SME user's own profile, its interests, and a staff view by id."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from portal.challenges.forms import options
 from portal.db import db
+from portal.i18n import area_name
 from portal.models import Company
 from portal.models.enums import Role
 from portal.services.challenges import list_areas
@@ -56,7 +58,7 @@ def _render_profile(company: Company, *, own: bool):
 def profile():
     user = _sme_user()
     if user.company is None:
-        flash("Create your company profile to express interest and get recommendations.", "info")
+        flash(_("Create your company profile to express interest and get recommendations."), "info")
         return redirect(url_for(".edit"))
     return _render_profile(user.company, own=True)
 
@@ -67,7 +69,7 @@ def edit():
     company = user.company
     form = CompanyForm(obj=company)
     areas = list_areas(db.session)
-    form.areas.choices = options((area.id, area.name) for area in areas)
+    form.areas.choices = options((area.id, area_name(area)) for area in areas)
     if company is not None and not form.is_submitted():
         form.areas.data = [area.id for area in company.areas]
         form.country.data = company.country or "NO"
@@ -84,7 +86,7 @@ def edit():
             db.session.rollback()
             flash(str(error), "error")
         else:
-            flash("Company profile saved.", "success")
+            flash(_("Company profile saved."), "success")
             return redirect(url_for(".profile"))
     return render_template("smes/edit.html", form=form, company=company,
                            area_kinds={area.id: area.kind for area in areas},

@@ -1,5 +1,6 @@
 """WCAG 2.1 AA in a real browser: axe-core on every main page of every role, and no page
-scrolls sideways on a phone (390 x 844).
+scrolls sideways on a phone (390 x 844). Every role's pages are checked in English, and
+once more in Bokmål or Nynorsk.
 
 axe-core comes from node_modules (``npm ci``, run by ``make test``). Every violation of the
 WCAG 2.0/2.1 A and AA rules fails, whatever its impact; the count is printed. The rules axe
@@ -51,10 +52,13 @@ def world(portal_app):
     return crawl_world(portal_app)
 
 
-def _signed_in_page(browser, base_url, role: str, viewport: dict):
+def _signed_in_page(browser, base_url, role: str, viewport: dict, language: str | None = None):
     # bypass_csp lets axe-core be injected; the portal's own CSP forbids inline scripts.
     context = browser.new_context(base_url=base_url, viewport=viewport, bypass_csp=True)
     context.set_default_timeout(10_000)
+    if language:
+        # The header switch's cookie: the language of a visitor, and of a user with no saved one.
+        context.add_cookies([{"name": "lang", "value": language, "url": base_url}])
     page = context.new_page()
     if LOGINS[role]:
         log_in(page, *LOGINS[role])
@@ -71,16 +75,18 @@ def _describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_axe_finds_no_wcag_violation_on_any_page(role, browser, base_url, world, capsys):
+def _axe_crawl(role, language, browser, base_url, world, capsys):
     assert CHROMIUM.exists()
     assert AXE_SCRIPT.exists(), "axe-core is missing: run `npm ci` (make test does)"
-    context, page = _signed_in_page(browser, base_url, role, {"width": 1280, "height": 900})
+    context, page = _signed_in_page(browser, base_url, role, {"width": 1280, "height": 900},
+                                    language)
     failures, incomplete, count = [], {}, 0
     try:
         for path in crawl_pages(role, world):
             page.goto(path)
             page.wait_for_load_state()
+            if language:
+                assert page.get_attribute("html", "lang") == language, path
             page.add_script_tag(path=str(AXE_SCRIPT))
             results = page.evaluate(RUN_AXE, AXE_TAGS)
             found = sum(len(rule["nodes"]) for rule in results["violations"])
@@ -92,16 +98,35 @@ def test_axe_finds_no_wcag_violation_on_any_page(role, browser, base_url, world,
     finally:
         context.close()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / f"axe-incomplete-{role}.json").write_text(json.dumps(incomplete, indent=1))
+    name = f"{role}-{language}" if language else role
+    (ARTIFACTS / f"axe-incomplete-{name}.json").write_text(json.dumps(incomplete, indent=1))
     with capsys.disabled():
-        print(f"\naxe-core {role}: {count} violations on {len(crawl_pages(role, world))} pages, "
+        print(f"\naxe-core {name}: {count} violations on {len(crawl_pages(role, world))} pages, "
               f"{sum(len(rules) for rules in incomplete.values())} needs-review results")
     assert not failures, "axe-core violations:\n" + "\n".join(failures)
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_page_scrolls_sideways_on_a_phone(role, browser, base_url, world, capsys):
-    context, page = _signed_in_page(browser, base_url, role, PHONE)
+def test_axe_finds_no_wcag_violation_on_any_page(role, browser, base_url, world, capsys):
+    # The browser asks for English (Chromium's Accept-Language): the English pages.
+    _axe_crawl(role, None, browser, base_url, world, capsys)
+
+
+# Every role's pages once more in one of the Norwegian written standards (the portal's
+# default is Bokmål), so each language is checked in the browser: longer words, other labels.
+NORWEGIAN_CRAWLS = [("nb", "anonymous"), ("nb", "sme"), ("nb", "vetted-sme"),
+                    ("nb", "organiser"), ("nn", "pending"), ("nn", "military"),
+                    ("nn", "admin")]
+
+
+@pytest.mark.parametrize("language, role", NORWEGIAN_CRAWLS)
+def test_axe_finds_no_wcag_violation_in_norwegian(language, role, browser, base_url, world,
+                                                    capsys):
+    _axe_crawl(role, language, browser, base_url, world, capsys)
+
+
+def _phone_crawl(role, language, browser, base_url, world, capsys):
+    context, page = _signed_in_page(browser, base_url, role, PHONE, language)
     wide = []
     try:
         for path in crawl_pages(role, world):
@@ -114,9 +139,21 @@ def test_no_page_scrolls_sideways_on_a_phone(role, browser, base_url, world, cap
     finally:
         context.close()
     with capsys.disabled():
-        print(f"\nphone 390x844 {role}: {len(wide)} of {len(crawl_pages(role, world))} pages "
-              "scroll sideways")
+        print(f"\nphone 390x844 {role} {language or 'en'}: {len(wide)} of "
+              f"{len(crawl_pages(role, world))} pages scroll sideways")
     assert not wide, "pages wider than the phone:\n" + "\n".join(wide)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_page_scrolls_sideways_on_a_phone(role, browser, base_url, world, capsys):
+    _phone_crawl(role, None, browser, base_url, world, capsys)
+
+
+@pytest.mark.parametrize("language, role", NORWEGIAN_CRAWLS)
+def test_no_norwegian_page_scrolls_sideways_on_a_phone(language, role, browser, base_url, world,
+                                                        capsys):
+    # Norwegian compounds are long ("Møteforespørsler", "Tilgjengelighetserklæring").
+    _phone_crawl(role, language, browser, base_url, world, capsys)
 
 
 FOCUS_STOP = """() => {

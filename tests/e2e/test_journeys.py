@@ -309,7 +309,7 @@ def test_organiser_runs_an_event_from_matchmaking_to_exports(page, steps, new_pa
         company_page.wait_for_load_state()
         assert "Invitation accepted: you are registered." in flashes(company_page)
     assert invitations.count() == 0
-    assert "is Registered" in company_page.locator("#registration").inner_text()
+    assert "is registered." in company_page.locator("#registration").inner_text()
     steps.shot("company accepted", page=company_page)
     accepted = accepted_in_browser + _invited_pairs_accepted_in_db(portal_app, event_id,
                                                                    EVIL_COMPANY)

@@ -132,7 +132,9 @@ def test_keyboard_only_new_challenge(page, steps):
     assert "Challenge published." in flashes(page)
     assert page.locator("h1").inner_text() == title
     facts = page.locator(".facts-panel").inner_text()
-    for expected in (ARCTIC_UNIT, "Open", "4\u20136", deadline.isoformat(),
+    # Dates are shown in the page's language (English here: "Dec 30, 2026").
+    shown_deadline = f"{deadline:%b} {deadline.day}, {deadline.year}"
+    for expected in (ARCTIC_UNIT, "Open", "4\u20136", shown_deadline,
                      "Innovation partnership", "Public", "Autonomous systems"):
         assert expected in facts
     steps.shot("challenge published")

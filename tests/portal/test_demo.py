@@ -88,3 +88,21 @@ def test_demo_org_numbers_are_deterministic_and_valid():
     assert numbers == [demo_org_number(spec["name"]) for spec in COMPANIES]
     assert all(validate_org_number(n) == n and n.startswith("9") for n in numbers)
     assert len({spec["title"] for spec in CHALLENGES}) == len(CHALLENGES)
+
+
+def test_part_of_the_demo_is_in_bokmal_and_found_by_norwegian_search(runner):
+    from portal.demo import data, data_nb
+    from portal.services.challenges import ChallengeFilters, search_challenges
+
+    assert data_nb.BRIGADE_NORTH == data.BRIGADE_NORTH  # the demo military user owns one
+    runner.invoke(args=["seed-demo"])
+    names = {c.name for c in db.session.scalars(select(Company))}
+    assert {spec["name"] for spec in data_nb.COMPANIES_NB} <= names
+    found = search_challenges(db.session, None, ChallengeFilters(q="drone")).items
+    assert "Varsling av små droner rundt kystbaser" in {c.title for c in found}
+    owner = db.session.scalar(select(User).where(User.email == "military@demo.test"))
+    found = search_challenges(db.session, owner, ChallengeFilters(q="undervann")).items
+    assert "Autonome undervannsfarkoster til minesøk i trange fjorder" in {c.title for c in found}
+    mine = db.session.scalar(select(Challenge).where(
+        Challenge.title == "Prediktivt vedlikehold av beltevogner i vinterdrift"))
+    assert mine.owner_id == owner.id

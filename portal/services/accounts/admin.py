@@ -1,8 +1,10 @@
 """What administrators do to accounts and companies: create, approve, disable, roles, vetting."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, select
 from sqlalchemy.orm import Session
 
+from portal import search
 from portal.db import utcnow
 from portal.models import Company, User
 from portal.models.enums import AccountStatus, Role
@@ -91,7 +93,7 @@ def approve_user(session: Session, admin: User, user: User) -> None:
         AccountError: the account is not pending.
     """
     if user.status != AccountStatus.PENDING:
-        raise AccountError("Only pending accounts can be approved.")
+        raise AccountError(_l("Only pending accounts can be approved."))
     _set_status(session, admin, user, AccountStatus.ACTIVE, "approve_user")
 
 
@@ -102,9 +104,9 @@ def disable_user(session: Session, admin: User, user: User) -> None:
         AccountError: the admin targets their own account, or it is already disabled.
     """
     if user.id == admin.id:
-        raise AccountError("You cannot disable your own account.")
+        raise AccountError(_l("You cannot disable your own account."))
     if user.status == AccountStatus.DISABLED:
-        raise AccountError("This account is already disabled.")
+        raise AccountError(_l("This account is already disabled."))
     # Sessions end on their next request; API tokens end for good (re-enabling revives none).
     end_all_sessions_and_tokens(session, user, "disable_user")
     _set_status(session, admin, user, AccountStatus.DISABLED, "disable_user")
@@ -117,7 +119,7 @@ def enable_user(session: Session, admin: User, user: User) -> None:
         AccountError: the account is not disabled.
     """
     if user.status != AccountStatus.DISABLED:
-        raise AccountError("Only disabled accounts can be re-enabled.")
+        raise AccountError(_l("Only disabled accounts can be re-enabled."))
     _set_status(session, admin, user, AccountStatus.ACTIVE, "enable_user")
 
 
@@ -128,11 +130,11 @@ def change_role(session: Session, admin: User, user: User, role: str) -> None:
         AccountError: unknown role, no change, or an admin demoting themselves.
     """
     if role not in tuple(Role):
-        raise AccountError("Unknown role.")
+        raise AccountError(_l("Unknown role."))
     if user.role == role:
-        raise AccountError("The account already has this role.")
+        raise AccountError(_l("The account already has this role."))
     if user.id == admin.id:
-        raise AccountError("You cannot change your own role.")
+        raise AccountError(_l("You cannot change your own role."))
     before = user.role
     user.role = role
     # Privileges changed: make the user sign in again so no page keeps the old view.
@@ -154,8 +156,9 @@ def companies_query(verified: bool | None = None, clearance: str | None = None,
         query = query.where(Company.clearance_verified.is_(verified))
     if clearance:
         query = query.where(Company.clearance == clearance)
-    if name:
-        query = query.where(Company.name.ilike(f"%{_escape_like(name)}%", escape="\\"))
+    clause = search.matches(name or "", Company.search_text, (Company.name,))
+    if clause is not None:
+        query = query.where(clause)
     declared_first = case((Company.clearance == "facility", 0),
                           (Company.clearance == "in_process", 1), else_=2)
     return query.order_by(declared_first, Company.name, Company.id)
@@ -168,7 +171,7 @@ def vet_company(session: Session, admin: User, company: Company) -> None:
         AccountError: already verified.
     """
     if company.clearance_verified:
-        raise AccountError("This company is already vetted.")
+        raise AccountError(_l("This company is already vetted."))
     company.clearance_verified = True
     company.verified_at = utcnow()
     company.verified_by_id = admin.id
@@ -186,7 +189,7 @@ def unvet_company(session: Session, admin: User, company: Company) -> None:
         AccountError: not vetted.
     """
     if not company.clearance_verified:
-        raise AccountError("This company is not vetted.")
+        raise AccountError(_l("This company is not vetted."))
     company.clearance_verified = False
     company.verified_at = None
     company.verified_by_id = None
@@ -194,7 +197,3 @@ def unvet_company(session: Session, admin: User, company: Company) -> None:
                  details={"before": {"clearance_verified": True},
                           "after": {"clearance_verified": False}, "name": company.name})
     notices.vetting_changed(session, company, vetted=False)
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,8 +20,12 @@ def slugify(name: str) -> str:
     return slug[:64] or "area"
 
 
+AREA_TRANSLATIONS = ("name_nb", "name_nn", "description_nb", "description_nn")
+
+
 def add_area(session: Session, admin: User, *, name: str, kind: str, description: str,
-             related_ids: list[int] | None = None) -> Area:
+             related_ids: list[int] | None = None,
+             translations: dict[str, str | None] | None = None) -> Area:
     """Add a technology area to the taxonomy, linked to areas of the other kind.
 
     Args:
@@ -30,6 +35,8 @@ def add_area(session: Session, admin: User, *, name: str, kind: str, description
         kind: "priority" or "emerging".
         description: a few sentences; the matcher uses them to suggest areas.
         related_ids: ids of areas of the other kind (the crosswalk).
+        translations: ``name_nb``, ``name_nn``, ``description_nb``, ``description_nn``; empty
+            ones are stored as None (pages then show the English).
 
     Returns:
         The new area, flushed.
@@ -39,9 +46,9 @@ def add_area(session: Session, admin: User, *, name: str, kind: str, description
     """
     name = " ".join(name.split())
     if kind not in AREA_KINDS:
-        raise AccountError("Choose priority area or emerging technology.", "kind")
+        raise AccountError(_l("Choose priority area or emerging technology."), "kind")
     if session.scalar(select(Area.id).where(func.lower(Area.name) == name.lower())):
-        raise AccountError("An area with this name already exists.", "name")
+        raise AccountError(_l("An area with this name already exists."), "name")
     slug = base = slugify(name)
     n = 2
     while session.scalar(select(Area.id).where(Area.slug == slug)) is not None:
@@ -49,10 +56,13 @@ def add_area(session: Session, admin: User, *, name: str, kind: str, description
         n += 1
     related = list(session.scalars(select(Area).where(Area.id.in_(related_ids or []))))
     if any(area.kind == kind for area in related):
-        raise AccountError("Related areas must be of the other kind.", "related")
+        raise AccountError(_l("Related areas must be of the other kind."), "related")
     position = (session.scalar(select(func.max(Area.position)).where(Area.kind == kind)) or 0) + 1
     area = Area(slug=slug, name=name, kind=kind, description=description.strip(),
                 position=position)
+    for key in AREA_TRANSLATIONS:
+        value = ((translations or {}).get(key) or "").strip()
+        setattr(area, key, value or None)
     if kind == "emerging":
         area.related_priorities = related
     else:

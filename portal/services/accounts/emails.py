@@ -1,6 +1,7 @@
 """Email addresses: normalising, validating, and looking accounts up by them."""
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,12 +21,13 @@ def check_email(raw: str | None) -> str:
     """
     email = normalise_email(raw)
     if len(email) > 254:
-        raise ValueError("An email address has at most 254 characters.")
+        raise ValueError(_l("An email address has at most 254 characters."))
     try:
         # test_environment allows the reserved .test domain (demo data) and skips DNS.
         validate_email(email, check_deliverability=False, test_environment=True)
     except EmailNotValidError as exc:
-        raise ValueError(f"This is not a valid email address: {exc}") from None
+        raise ValueError(_l("This is not a valid email address: %(reason)s",
+                            reason=str(exc))) from None
     return email
 
 

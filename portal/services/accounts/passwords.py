@@ -5,6 +5,8 @@ import secrets
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import LazyString, lazy_ngettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -59,7 +61,7 @@ def common_passwords() -> frozenset[str]:
     )
 
 
-def password_problem(password: str, email: str | None = None) -> str | None:
+def password_problem(password: str, email: str | None = None) -> LazyString | None:
     """Why ``password`` is not acceptable, or None when it is.
 
     Length and a list of common passwords only: no composition rules (ASVS 6.2).
@@ -73,25 +75,26 @@ def password_problem(password: str, email: str | None = None) -> str | None:
     """
     password = password or ""
     if len(password) < PASSWORD_MIN_LENGTH:
-        return f"Use at least {PASSWORD_MIN_LENGTH} characters."
+        return _l("Use at least %(count)d characters.", count=PASSWORD_MIN_LENGTH)
     if len(password) > PASSWORD_MAX_LENGTH:
-        return f"Use at most {PASSWORD_MAX_LENGTH} characters."
+        return _l("Use at most %(count)d characters.", count=PASSWORD_MAX_LENGTH)
     folded = password.casefold()
     if folded in common_passwords():
-        return "This password is one of the most common ones; choose a less guessable one."
+        return _l("This password is one of the most common ones; choose a less guessable one.")
     if email:
         address = normalise_email(email)
         local_part = address.partition("@")[0]
         if folded in {address, local_part}:
-            return "Do not use your email address as your password."
+            return _l("Do not use your email address as your password.")
     return None
 
 
 
-def too_many_attempts_message(retry_after: int) -> str:
+def too_many_attempts_message(retry_after: int) -> LazyString:
     minutes = max(1, round(retry_after / 60))
-    return (f"Too many wrong passwords. Wait about {minutes} minute"
-            f"{'s' if minutes != 1 else ''} and try again.")
+    return lazy_ngettext("Too many wrong passwords. Wait about %(num)d minute and try again.",
+                         "Too many wrong passwords. Wait about %(num)d minutes and try again.",
+                         minutes)
 
 
 def check_current_password(session: Session, user: User, password: str, action: str) -> None:
@@ -112,7 +115,7 @@ def check_current_password(session: Session, user: User, password: str, action: 
                              "current_password")
     if not verify_password(user.password_hash, password or ""):
         audit.record(session, action, actor=user, target=user, outcome="failure")
-        raise AccountError("Your current password is not correct.", "current_password")
+        raise AccountError(_l("Your current password is not correct."), "current_password")
 
 
 def end_all_sessions_and_tokens(session: Session, user: User, reason: str) -> int:

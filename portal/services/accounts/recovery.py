@@ -15,10 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import force_locale, gettext, lazy_ngettext
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
+from portal.i18n import recipient_locale
 from portal.models import OutboxMessage, User
 from portal.services import audit, mail
 from portal.services.accounts.emails import find_user_by_email, normalise_email
@@ -27,8 +30,8 @@ from portal.services.accounts.passwords import set_password
 from portal.services.accounts.throttling import reset_request_retry_after
 
 RESET_SALT = "portal.password-reset"
-LINK_PROBLEM = ("This reset link has expired or has already been used. Ask for a new one "
-                "below.")
+LINK_PROBLEM = _l("This reset link has expired or has already been used. Ask for a new one "
+                  "below.")
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,10 @@ def request_reset(session: Session, email: str, ip: str | None,
         audit.record(session, "password_reset_request", actor_email=email, outcome="throttled",
                      ip=ip, details={"retry_after": retry_after})
         minutes = max(1, round(retry_after / 60))
-        raise ThrottledError(f"Too many reset requests. Wait about {minutes} minute"
-                             f"{'s' if minutes != 1 else ''} and try again.", retry_after)
+        raise ThrottledError(lazy_ngettext(
+            "Too many reset requests. Wait about %(num)d minute and try again.",
+            "Too many reset requests. Wait about %(num)d minutes and try again.",
+            minutes), retry_after)
     user = find_user_by_email(session, email) if email else None
     known = user is not None and user.is_active
     audit.record(session, "password_reset_request", actor_email=email, ip=ip,
@@ -83,21 +88,25 @@ def request_reset(session: Session, email: str, ip: str | None,
         return ResetRequest(message=None)
     max_age = current_app.config["RESET_LINK_MAX_AGE"]
     minutes = int(max_age.total_seconds() // 60)
-    body = "\n".join([
-        f"Hello {user.full_name or user.email},",
-        "",
-        "Someone (we hope you) asked to reset the password of your account on the SME "
-        "challenge portal. Open this link to choose a new password:",
-        "",
-        link_for(make_reset_token(user)),
-        "",
-        f"The link works once and expires in {minutes} minutes. Setting a new password logs "
-        "you out everywhere and revokes your API tokens.",
-        "",
-        "If you did not ask for this, ignore this message: your password stays as it is.",
-    ])
-    message = mail.queue(session, recipient=user.email, subject="Reset your portal password",
-                         body=body)
+    # Written in the account owner's saved language (else the portal's default).
+    with force_locale(recipient_locale(user)):
+        subject = gettext("Reset your portal password")
+        body = "\n".join([
+            gettext("Hello %(name)s,", name=user.full_name or user.email),
+            "",
+            gettext("Someone (we hope you) asked to reset the password of your account on the "
+                    "SME challenge portal. Open this link to choose a new password:"),
+            "",
+            link_for(make_reset_token(user)),
+            "",
+            gettext("The link works once and expires in %(minutes)d minutes. Setting a new "
+                    "password logs you out everywhere and revokes your API tokens.",
+                    minutes=minutes),
+            "",
+            gettext("If you did not ask for this, ignore this message: your password stays as "
+                    "it is."),
+        ])
+    message = mail.queue(session, recipient=user.email, subject=subject, body=body)
     return ResetRequest(message=message)
 
 

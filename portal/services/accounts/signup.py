@@ -1,5 +1,7 @@
 """Self-registration of accounts (and of an SME user's company)."""
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.orm import Session
 
 from portal.models import Company, User
@@ -53,22 +55,23 @@ def register(
     """
     email = normalise_email(email)
     if role not in SIGNUP_ROLES:
-        raise AccountError("Choose SME, military user or organiser.", "account_type")
+        raise AccountError(_l("Choose SME, military user or organiser."), "account_type")
     if email_taken(session, email):
-        raise AccountError("An account with this email already exists. Log in instead.", "email")
+        raise AccountError(_l("An account with this email already exists. Log in instead."),
+                           "email")
     problem = password_problem(password, email)
     if problem:
         raise AccountError(problem, "password")
     company = None
     if role == Role.SME:
         if not (company_name or "").strip():
-            raise AccountError("Give your company's name.", "company_name")
+            raise AccountError(_l("Give your company's name."), "company_name")
         if not org_number and not country:
-            raise AccountError("Give an organisation number or a country.", "org_number")
+            raise AccountError(_l("Give an organisation number or a country."), "org_number")
         if org_number and org_number_taken(session, org_number):
             raise AccountError(
-                "A company with this organisation number is already registered. "
-                "Ask a colleague who has an account, or contact the administrators.",
+                _l("A company with this organisation number is already registered. "
+                   "Ask a colleague who has an account, or contact the administrators."),
                 "org_number",
             )
         company = Company(
@@ -81,7 +84,7 @@ def register(
         )
         session.add(company)
     elif role == Role.MILITARY and not (unit or "").strip():
-        raise AccountError("Give the unit you act for.", "unit")
+        raise AccountError(_l("Give the unit you act for."), "unit")
     user = User(
         email=email,
         password_hash=hash_password(password),
@@ -125,5 +128,7 @@ def check_signup_throttle(session: Session, email: str, ip: str | None) -> None:
     audit.record(session, "signup", actor_email=normalise_email(email)[:254], ip=ip,
                  outcome="throttled", details={"retry_after": retry_after})
     minutes = max(1, round(retry_after / 60))
-    raise ThrottledError(f"Too many signups from your network. Wait about {minutes} minute"
-                         f"{'s' if minutes != 1 else ''} and try again.", retry_after)
+    raise ThrottledError(lazy_ngettext(
+        "Too many signups from your network. Wait about %(num)d minute and try again.",
+        "Too many signups from your network. Wait about %(num)d minutes and try again.",
+        minutes), retry_after)

@@ -8,18 +8,21 @@ it was sent to (a link for an old address cannot verify a new one). It expires a
 from collections.abc import Callable
 
 from flask import current_app
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from portal.db import utcnow
+from portal.i18n import recipient_locale
 from portal.models import AuditEntry, OutboxMessage, User
 from portal.services import audit, mail
 from portal.services.accounts.errors import AccountError, ThrottledError
 from portal.services.accounts.throttling import attempt_times, longest, wait_seconds
 
 VERIFY_SALT = "portal.email-verification"
-VERIFY_PROBLEM = ("This verification link has expired or is not valid. Log in and send a new "
-                  "one from your account page.")
+VERIFY_PROBLEM = _l("This verification link has expired or is not valid. Log in and send a "
+                    "new one from your account page.")
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -35,29 +38,30 @@ def send_verification(session: Session, user: User,
         ThrottledError: three messages in the last hour already.
     """
     if user.email_verified_at is not None:
-        raise AccountError("Your email address is already verified.")
+        raise AccountError(_l("Your email address is already verified."))
     window = current_app.config["RESET_WINDOW"]
     now = utcnow()
     sent = attempt_times(session, "email_verification_sent", ("success",), now - window,
                          AuditEntry.target_type == "user", AuditEntry.target_id == user.id)
     retry_after = longest([wait_seconds(sent, 3, window, now)])
     if retry_after is not None:
-        raise ThrottledError("A verification e-mail was sent a moment ago; check your inbox "
-                             "(and spam folder) or try again later.", retry_after)
+        raise ThrottledError(_l("A verification e-mail was sent a moment ago; check your inbox "
+                                "(and spam folder) or try again later."), retry_after)
     token = _serializer().dumps({"u": user.id, "e": user.email})
-    body = "\n".join([
-        f"Hello {user.full_name or user.email},",
-        "",
-        "Please confirm that this is your address on the SME challenge portal by opening "
-        "this link:",
-        "",
-        link_for(token),
-        "",
-        "Until you do, the portal sends you no invitations or notices by e-mail. If you did "
-        "not create an account, ignore this message.",
-    ])
-    message = mail.queue(session, recipient=user.email, subject="Confirm your email address",
-                         body=body)
+    with force_locale(recipient_locale(user)):
+        subject = gettext("Confirm your email address")
+        body = "\n".join([
+            gettext("Hello %(name)s,", name=user.full_name or user.email),
+            "",
+            gettext("Please confirm that this is your address on the SME challenge portal by "
+                    "opening this link:"),
+            "",
+            link_for(token),
+            "",
+            gettext("Until you do, the portal sends you no invitations or notices by e-mail. If "
+                    "you did not create an account, ignore this message."),
+        ])
+    message = mail.queue(session, recipient=user.email, subject=subject, body=body)
     audit.record(session, "email_verification_sent", target=user,
                  details={"email": user.email})
     return message

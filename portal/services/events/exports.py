@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import has_request_context
+from flask_babel import force_locale, gettext
 from sqlalchemy.orm import Session
 
 from portal.db import MAX_ID
+from portal.i18n import current_locale, recipient_locale
 from portal.models import (
     Company,
     Event,
@@ -106,19 +109,35 @@ def build_export(session: Session, event: Event, kind: str, fmt: str, actor: Use
     Raises:
         EventError: An unknown kind/format combination.
     """
+    # Headers and labels follow the exporting user's language (the API's is English).
+    locale = current_locale() if has_request_context() else recipient_locale(actor)
+    with force_locale(locale):
+        result = _build_export(session, event, kind, fmt, actor, company_id, unit)
+    audit.record(session, "export", actor=actor, target=event, details={
+        "kind": kind, "format": fmt, "rows": result.rows, "via": via,
+        **({"company_id": company_id} if company_id is not None else {}),
+        **({"unit": unit} if unit is not None else {})})
+    return result
+
+
+def _build_export(session: Session, event: Event, kind: str, fmt: str, actor: User | None,
+                  company_id: int | None, unit: str | None) -> ExportFile:
     base = f"event-{event.id}-{_slug(event.name)}"
     if kind == "matches" and fmt in ("csv", "xlsx"):
         rows = match_rows(session, event)
-        stamp = export_stamp(session, event, actor, f"Match list: {event.name}")
+        stamp = export_stamp(session, event, actor,
+                             gettext("Match list: %(event)s", event=event.name))
         if fmt == "csv":
-            data, mimetype = exports.matches_csv(rows, stamp), exports.CSV_MIMETYPE
+            data, mimetype = exports.matches_csv(rows, stamp, gettext), exports.CSV_MIMETYPE
         else:
-            data, mimetype = exports.matches_xlsx(rows, stamp), exports.XLSX_MIMETYPE
+            data, mimetype = exports.matches_xlsx(rows, stamp, gettext), exports.XLSX_MIMETYPE
         result = ExportFile(data, f"{base}-matches.{fmt}", mimetype, len(rows))
     elif kind == "schedule" and fmt == "xlsx":
         meetings = meeting_rows(event, event_meetings(session, event))
-        stamp = export_stamp(session, event, actor, f"Meeting schedule: {event.name}")
-        result = ExportFile(exports.schedule_xlsx(meetings, stamp, tables=event.tables),
+        stamp = export_stamp(session, event, actor,
+                             gettext("Meeting schedule: %(event)s", event=event.name))
+        result = ExportFile(exports.schedule_xlsx(meetings, stamp, tables=event.tables,
+                                                  translate=gettext),
                             f"{base}-schedule.xlsx", exports.XLSX_MIMETYPE, len(meetings))
     elif kind == "calendar" and fmt == "ics":
         meetings = meeting_rows(event, event_meetings(session, event, company_id=company_id,
@@ -136,10 +155,6 @@ def build_export(session: Session, event: Event, kind: str, fmt: str, actor: Use
                             f"{base}{suffix}.ics", exports.ICS_MIMETYPE, len(meetings))
     else:
         raise EventError(f"No {fmt} export of {kind}.")
-    audit.record(session, "export", actor=actor, target=event, details={
-        "kind": kind, "format": fmt, "rows": result.rows, "via": via,
-        **({"company_id": company_id} if company_id is not None else {}),
-        **({"unit": unit} if unit is not None else {})})
     return result
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -68,7 +69,7 @@ def window_slots(event: Event, available_from: time | None,
 
 def _validate_times(fields: dict[str, Any]) -> None:
     if fields["start_time"] >= fields["end_time"]:
-        raise EventError("The event must end after it starts.")
+        raise EventError(_l("The event must end after it starts."))
 
 
 def create_event(session: Session, organiser: User, **fields: Any) -> Event:
@@ -98,7 +99,8 @@ def update_event(session: Session, event: Event, actor: User, **fields: Any) -> 
 def set_status(session: Session, event: Event, status: str, actor: User) -> Event:
     """Move the event along draft -> open -> closed (a closed event may reopen)."""
     if status not in STATUS_TRANSITIONS.get(EventStatus(event.status), ()):
-        raise EventError(f"An event cannot go from {label(event.status)} to {label(status)}.")
+        raise EventError(_l("An event cannot go from %(old)s to %(new)s.",
+                             old=label(event.status), new=label(status)))
     before = event.status
     event.status = status
     audit.record(session, "event_status", actor=actor, target=event,
@@ -123,7 +125,7 @@ def attach_challenge(session: Session, event: Event, challenge_id: int, actor: U
     if challenge is None or not can_see_challenge(actor, challenge):
         raise NotFound()
     if challenge.status != ChallengeStatus.OPEN:
-        raise EventError("Only open challenges can be attached.")
+        raise EventError(_l("Only open challenges can be attached."))
     _check_window(available_from, available_until)
     link = session.scalar(select(EventChallenge).where(
         EventChallenge.event_id == event.id, EventChallenge.challenge_id == challenge.id))
@@ -140,7 +142,7 @@ def attach_challenge(session: Session, event: Event, challenge_id: int, actor: U
 
 def _check_window(available_from: time | None, available_until: time | None) -> None:
     if available_from and available_until and available_from >= available_until:
-        raise EventError("The availability window must end after it starts.")
+        raise EventError(_l("The availability window must end after it starts."))
 
 
 def detach_challenge(session: Session, event: Event, challenge_id: int, actor: User) -> None:
@@ -176,7 +178,7 @@ def register_company(session: Session, event: Event, company: Company, actor: Us
                      available_until: time | None = None) -> EventRegistration:
     """Register a company or research institute for an open event (or update its window)."""
     if event.status != EventStatus.OPEN:
-        raise EventError("Registration is not open for this event.")
+        raise EventError(_l("Registration is not open for this event."))
     _check_window(available_from, available_until)
     registration = registration_of(session, event, company)
     if registration is None:
@@ -195,7 +197,7 @@ def withdraw_company(session: Session, event: Event, company: Company, actor: Us
     """Withdraw: the registration is marked declined, open pairs declined, meetings dropped."""
     registration = registration_of(session, event, company)
     if registration is None or registration.status != RegistrationStatus.REGISTERED:
-        raise EventError("Your organisation is not registered for this event.")
+        raise EventError(_l("Your organisation is not registered for this event."))
     registration.status = RegistrationStatus.DECLINED
     pairs = session.scalars(select(EventPair).where(
         EventPair.event_id == event.id, EventPair.company_id == company.id,

@@ -8,9 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import force_locale, format_date, gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.i18n import recipient_locale
 from portal.models import (
     Challenge,
     Company,
@@ -92,9 +95,9 @@ def run_matchmaking(session: Session, event: Event, actor: User, *,
     are kept as they are; proposed pairs that fell out of the top ``top_n`` are deleted.
     """
     if not 1 <= top_n <= MAX_TOP_N:
-        raise EventError(f"Choose between 1 and {MAX_TOP_N} companies per challenge.")
+        raise EventError(_l("Choose between 1 and %(max)d companies per challenge.", max=MAX_TOP_N))
     if not 0.0 <= min_fit <= 1.0:
-        raise EventError("Choose a minimum fit between 0 and 100.")
+        raise EventError(_l("Choose a minimum fit between 0 and 100."))
     event.matchmaking_top_n = top_n
     summary = MatchmakingSummary()
     existing = {(p.challenge_id, p.company_id): p for p in session.scalars(
@@ -163,7 +166,8 @@ def set_pair_state(session: Session, event: Event, pair: EventPair, action: str,
         raise Invalid(f"Unknown action on a pair: {action!r}.")
     sources, target = allowed[action]
     if pair.state not in sources:
-        raise EventError(f"A {label(pair.state).lower()} pair cannot be changed that way.")
+        raise EventError(_l("A pair in state “%(state)s” cannot be changed that way.",
+                             state=label(pair.state).lower()))
     pair.state = target
     audit.record(session, "event_pair_" + action, actor=actor, target=pair,
                  details={"event_id": event.id})
@@ -186,6 +190,24 @@ def company_recipients(company: Company) -> tuple[list[User], list[str]]:
     if not users and company.contact_email:
         emails = [company.contact_email]
     return users, emails
+
+
+def _invitation_email(company: Company, event: Event, titles: list[str],
+                      link: str) -> tuple[str, str]:
+    """Subject and plain-text body of an invitation, in the current language."""
+    body = "\n".join([
+        gettext("Hello %(name)s,", name=company.contact_name or company.name), "",
+        gettext("%(company)s is invited to the regional cluster event %(event)s in %(venue)s "
+                "(%(county)s) on %(date)s, %(start)s-%(end)s.", company=company.name,
+                event=event.name, venue=event.venue, county=event.county,
+                date=format_date(event.date, "long"), start=event.start_time.strftime("%H:%M"),
+                end=event.end_time.strftime("%H:%M")), "",
+        gettext("The matchmaking found your profile a good fit for these challenges:"),
+        *(f"  - {title}" for title in titles), "",
+        gettext("Accept or decline each invitation on the event page: %(link)s", link=link), "",
+        gettext("SME Challenge Portal"),
+    ])
+    return gettext("Invitation: %(event)s", event=event.name), body
 
 
 def invitable_pairs(session: Session, event: Event) -> list[EventPair]:
@@ -213,7 +235,7 @@ def send_invitations(session: Session, event: Event, actor: User, *, link: str
         An :class:`InvitationSummary` (counts and the new outbox message ids).
     """
     if event.status != EventStatus.OPEN:
-        raise EventError("Open registration before sending invitations.")
+        raise EventError(_l("Open registration before sending invitations."))
     pairs = invitable_pairs(session, event)
     summary = InvitationSummary(pairs=len(pairs))
     per_company: dict[int, list[EventPair]] = defaultdict(list)
@@ -225,24 +247,21 @@ def send_invitations(session: Session, event: Event, actor: User, *, link: str
         company = company_pairs[0].company
         titles = sorted(p.challenge.title for p in company_pairs)
         users, emails = company_recipients(company)
-        note = (f"{company.name} is invited to {event.name} ({event.date:%d %b %Y}) to meet "
-                f"the owners of {len(titles)} challenge(s).")
         for user in users:
+            with force_locale(recipient_locale(user)):
+                note = ngettext("%(company)s is invited to %(event)s (%(date)s) to meet the "
+                                "owner of %(num)d challenge.",
+                                "%(company)s is invited to %(event)s (%(date)s) to meet the "
+                                "owners of %(num)d challenges.", len(titles),
+                                company=company.name, event=event.name,
+                                date=format_date(event.date))
             notify(session, user, note, link)
             summary.notifications += 1
-        body = "\n".join([
-            f"Hello {company.contact_name or company.name},", "",
-            f"{company.name} is invited to the regional cluster event {event.name} in "
-            f"{event.venue} ({event.county}) on {event.date:%d %B %Y}, "
-            f"{event.start_time:%H:%M}-{event.end_time:%H:%M}.", "",
-            "The matchmaking found your profile a good fit for these challenges:",
-            *(f"  - {title}" for title in titles), "",
-            f"Accept or decline each invitation on the event page: {link}", "",
-            "SME Challenge Portal",
-        ])
+        # One e-mail text per company, in the language of its first user (or the default).
+        with force_locale(recipient_locale(users[0] if users else None)):
+            subject, body = _invitation_email(company, event, titles, link)
         for email in emails:
-            messages.append(mail.queue(session, recipient=email,
-                                       subject=f"Invitation: {event.name}", body=body,
+            messages.append(mail.queue(session, recipient=email, subject=subject, body=body,
                                        event_id=event.id))
         summary.companies += 1
     session.flush()
@@ -262,10 +281,10 @@ def respond_to_invitation(session: Session, event: Event, pair: EventPair, user:
             user, pair.challenge):
         raise NotFound()
     if pair.state != PairState.INVITED:
-        raise EventError("This invitation has already been answered.")
+        raise EventError(_l("This invitation has already been answered."))
     if accept:
         if event.status != EventStatus.OPEN:
-            raise EventError("Registration for this event is closed.")
+            raise EventError(_l("Registration for this event is closed."))
         pair.state = PairState.ACCEPTED
         registration = registration_of(session, event, company)
         if registration is None:

@@ -6,6 +6,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -68,7 +69,7 @@ def request_meeting(session: Session, event: Event, challenge_id: int, user: Use
     if challenge is None or not attached or not can_see_challenge(user, challenge):
         raise NotFound()
     if challenge not in requestable_challenges(session, event, user):
-        raise EventError("Register first; you can ask each challenge owner once.")
+        raise EventError(_l("Register first; you can ask each challenge owner once."))
     pair = session.scalar(select(EventPair).where(
         EventPair.event_id == event.id, EventPair.challenge_id == challenge.id,
         EventPair.company_id == company.id))
@@ -80,8 +81,9 @@ def request_meeting(session: Session, event: Event, challenge_id: int, user: Use
     pair.state = PairState.REQUESTED
     session.flush()
     for owner in _challenge_owners(session, challenge):
-        notify(session, owner, f"{company.name} asks to meet you about “{challenge.title}” at "
-               f"{event.name}.", challenge=challenge)
+        notify(session, owner, _l("%(company)s asks to meet you about “%(title)s” at %(event)s.",
+                                  company=company.name, title=challenge.title, event=event.name),
+               challenge=challenge)
     audit.record(session, "event_meeting_request", actor=user, target=pair,
                  details={"event_id": event.id, "challenge_id": challenge.id})
     return pair
@@ -103,14 +105,16 @@ def decide_request(session: Session, event: Event, pair: EventPair, user: User,
     if not may_decide_request(user, event, pair):
         raise Forbidden()
     if pair.state != PairState.REQUESTED:
-        raise EventError("This request has already been answered.")
+        raise EventError(_l("This request has already been answered."))
     pair.state = PairState.ACCEPTED if accept else PairState.DECLINED
     session.flush()
     company = pair.company
     for member in company_recipients(company)[0]:
-        notify(session, member, f"Your meeting request about “{pair.challenge.title}” at "
-               f"{event.name} was {'accepted' if accept else 'declined'}.",
-               challenge=pair.challenge)
+        message = (_l("Your meeting request about “%(title)s” at %(event)s was accepted.",
+                      title=pair.challenge.title, event=event.name) if accept else
+                   _l("Your meeting request about “%(title)s” at %(event)s was declined.",
+                      title=pair.challenge.title, event=event.name))
+        notify(session, member, message, challenge=pair.challenge)
     audit.record(session, "event_request_" + ("accept" if accept else "decline"),
                  actor=user, target=pair, details={"event_id": event.id})
     return pair
@@ -159,7 +163,7 @@ def schedule_event(session: Session, event: Event, actor: User) -> ScheduleOutco
     """
     slots = slot_count(event)
     if slots == 0:
-        raise EventError("The event is shorter than one meeting.")
+        raise EventError(_l("The event is shorter than one meeting."))
     pairs = accepted_pairs(session, event)
     by_id = {p.id: p for p in pairs}
     meetings = session.scalars(select(Meeting).where(Meeting.event_id == event.id)).all()
@@ -293,7 +297,7 @@ def rate_meeting(session: Session, event: Event, meeting_id: int, user: User,
     if outcome not in tuple(MeetingOutcome):
         raise Invalid(f"Unknown meeting outcome: {outcome!r}.")
     if local_time(meeting.starts_at) > datetime.now(EVENT_TZ):
-        raise EventError("Meetings can be rated once they have taken place.")
+        raise EventError(_l("Meetings can be rated once they have taken place."))
     setattr(meeting, f"{role}_outcome", outcome)
     pair = meeting.pair
     feedback = session.scalar(select(MatchFeedback).where(

@@ -130,6 +130,8 @@ ROWS: list[Row] = [
     Row("main.notifications", "GET", fixed("/notifications"), LOGGED_IN),
     Row("main.notifications_read", "POST", fixed("/notifications/read"), LOGGED_IN, form={}),
     Row("main.pending", "GET", fixed("/pending"), E("ok", anon="login")),
+    # --- language switch (everyone, pending accounts included)
+    Row("language.switch", "POST", fixed("/language"), E("ok"), form={"locale": "nb"}),
     # --- auth
     Row("auth.login", "GET", fixed("/auth/login"), PUBLIC),
     Row("auth.login", "POST", fixed("/auth/login"), PUBLIC, form={}),
