@@ -5,7 +5,12 @@ own catalogs (marked below so that extraction finds them) and looked up in the p
 """
 
 from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from portal.services.accounts import PASSWORD_MAX_LENGTH
 
 
 def N_(text: str) -> str:
@@ -63,3 +68,19 @@ class PortalForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _TRANSLATIONS
+
+
+class NewPasswordForm(PortalForm):
+    """A new password typed twice (password change and reset share the rules and texts)."""
+
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(message=_l("Choose a new password.")),
+                    Length(max=PASSWORD_MAX_LENGTH)],
+        description=_l("At least 8 characters; very common passwords are refused."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(message=_l("Repeat the new password.")),
+                    EqualTo("new_password", message=_l("The two passwords do not match."))],
+    )

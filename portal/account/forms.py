@@ -2,27 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Length
 
-from portal.forms import PortalForm
-from portal.services.accounts import PASSWORD_MAX_LENGTH
+from portal.forms import NewPasswordForm, PortalForm
 
 
-class PasswordChangeForm(PortalForm):
+class PasswordChangeForm(NewPasswordForm):
     current_password = PasswordField(
         _l("Current password"),
         validators=[DataRequired(message=_l("Enter your current password."))]
-    )
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(message=_l("Choose a new password.")),
-                    Length(max=PASSWORD_MAX_LENGTH)],
-        description=_l("At least 8 characters; very common passwords are refused."),
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[DataRequired(message=_l("Repeat the new password.")),
-                    EqualTo("new_password", message=_l("The two passwords do not match."))],
     )
 
 

@@ -12,7 +12,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.forms import PortalForm
+from portal.forms import NewPasswordForm, PortalForm
 from portal.models.enums import ProfileKind, Role, lazy_label
 from portal.services.accounts import PASSWORD_MAX_LENGTH, check_email, password_problem
 from portal.services.validation import validate_country, validate_org_number
@@ -128,16 +128,5 @@ class ForgotPasswordForm(PortalForm):
                                                 Length(max=254)])
 
 
-class ResetPasswordForm(PortalForm):
+class ResetPasswordForm(NewPasswordForm):
     token = HiddenField()
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(message=_l("Choose a new password.")),
-                    Length(max=PASSWORD_MAX_LENGTH)],
-        description=_l("At least 8 characters; very common passwords are refused."),
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[DataRequired(message=_l("Repeat the new password.")),
-                    EqualTo("new_password", message=_l("The two passwords do not match."))],
-    )

@@ -28,7 +28,8 @@ class MatchFilterForm(PortalForm):
     class Meta:
         csrf = False
 
-    county = SelectField(_l("County"), choices=[("", _l("Any county"))] + [(c, c) for c in COUNTIES],
+    county = SelectField(_l("County"),
+                         choices=[("", _l("Any county"))] + [(c, c) for c in COUNTIES],
                          validators=[Optional()])
     min_trl = SelectField(_l("Minimum TRL"), choices=TRL_CHOICES, coerce=_optional_int,
                           validators=[Optional()])
