@@ -1,7 +1,9 @@
 """The domain error of the accounts services."""
 
+from portal.services.errors import Invalid
 
-class AccountError(ValueError):
+
+class AccountError(Invalid):
     """A rule of the account model forbids this; the message is fit to show to the user.
 
     ``field`` names the form field the message belongs to, when there is one.
