@@ -63,11 +63,21 @@ _TRANSLATIONS = _CatalogTranslations()
 
 
 class PortalForm(FlaskForm):
-    """FlaskForm whose built-in messages follow the page's language (nb, nn or en)."""
+    """FlaskForm whose built-in messages follow the page's language (nb, nn or en), and which
+    refuses text holding a NUL character (PostgreSQL cannot store one; refused on every
+    database alike)."""
 
     class Meta:
         def get_translations(self, form):
             return _TRANSLATIONS
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and "\x00" in field.data:
+                field.errors = [*field.errors, _l("Text may not contain a NUL character.")]
+                valid = False
+        return valid
 
 
 class NewPasswordForm(PortalForm):

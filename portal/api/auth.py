@@ -148,6 +148,9 @@ def _json_problem(value: Any) -> str | None:
         if isinstance(item, str):
             if _SURROGATE.search(item):
                 return "The body contains text that is not valid Unicode."
+            if "\x00" in item:
+                # PostgreSQL text cannot hold NUL; refused here for every database alike.
+                return "The body contains a NUL character, which no text may hold."
         elif isinstance(item, dict):
             stack.extend((key, depth + 1) for key in item)
             stack.extend((child, depth + 1) for child in item.values())
