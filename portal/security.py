@@ -3,12 +3,14 @@
 from datetime import datetime
 
 from flask import Flask, Response, current_app, request, session
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from portal.config import DEV_ENVIRONMENTS, ConfigError
 from portal.db import db, utcnow
 from portal.extensions import login_manager
 from portal.models import User
+from portal.services.errors import Invalid
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -54,6 +56,21 @@ def _enforce_session_timeouts() -> None:
         session.clear()
         return
     session["last_seen"] = now.isoformat()
+
+
+def _refuse_nul_characters() -> None:
+    """Refuse a query string or path that holds a NUL character (422, naming the parameter).
+
+    PostgreSQL text cannot hold NUL, so such a value would otherwise reach a query and fail
+    there with a 500; refused here, before any view, for every database alike.
+    """
+    for name, value in request.args.items(multi=True):
+        if "\x00" in name or "\x00" in value:
+            raise Invalid(_("The query parameter %(name)s contains a NUL character, which no "
+                            "text may hold.", name=name.replace("\x00", "")[:40] or "?"))
+    for value in (request.view_args or {}).values():
+        if isinstance(value, str) and "\x00" in value:
+            raise Invalid(_("The address contains a NUL character, which no text may hold."))
 
 
 def _security_headers(response: Response) -> Response:
@@ -105,5 +122,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Please log in to see this page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    app.before_request(_refuse_nul_characters)
     app.before_request(_enforce_session_timeouts)
     app.after_request(_security_headers)

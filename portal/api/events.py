@@ -94,6 +94,6 @@ OPERATIONS: dict[str, dict[str, Any]] = {
             "challenge owner's own meetings for participants", ["events"],
             security=AUTH_REQUIRED, path=EventPath, query=CalendarQuery,
             responses={200: returns("iCalendar", fields.String(), "text/calendar")},
-            errors=(401, 403, 404)),
+            errors=(401, 403, 404, 422)),
     },
 }
