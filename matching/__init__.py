@@ -5,6 +5,7 @@ used.
 """
 
 from matching.cache import DiskCache, EmbeddingCache, MemoryCache
+from matching.calibration import BANDS, EVIDENCE, band
 from matching.encoders import BaseEncoder, Encoder, PassageVectors
 from matching.factory import ENCODER_KINDS, make_encoder
 from matching.matcher import Matcher, default_encoder
@@ -14,9 +15,11 @@ from matching.text import split_passages, text_hash
 from matching.types import Document, Match
 
 __all__ = [
+    "BANDS",
     "COMPONENTS",
     "DEFAULT_WEIGHTS",
     "ENCODER_KINDS",
+    "EVIDENCE",
     "Area",
     "BaseEncoder",
     "DiskCache",
@@ -27,6 +30,7 @@ __all__ = [
     "Matcher",
     "MemoryCache",
     "PassageVectors",
+    "band",
     "default_encoder",
     "learn_weights",
     "load_default_areas",

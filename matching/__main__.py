@@ -32,6 +32,18 @@ def main(argv: list[str] | None = None) -> int:
         help="rank only the judged companies and this many others (seed 0)",
     )
 
+    ca = sub.add_parser(
+        "calibrate", help="fit the readable fit on a judged dataset; writes fit_calibration.json"
+    )
+    ca.add_argument("directory")
+    ca.add_argument("--encoder", default="minilm", choices=["minilm", "e5"],
+                    help="e5: calibrate the multilingual encoder's cosines (minilm+e5)")
+    ca.add_argument("--sample", type=int, default=None,
+                    help="rank only the judged companies and this many others (seed 0)")
+    ca.add_argument("--cache", default=None, help="embedding cache folder")
+    ca.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    ca.add_argument("--output", default=None, help="calibration file to update")
+
     ea = sub.add_parser("evaluate-areas", help="F1 of area inference (zero-shot, supervised)")
     ea.add_argument("directory")
     ea.add_argument("--json", action="store_true", help="print JSON")
@@ -54,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     args = parser.parse_args(argv)
+    if args.command == "calibrate":
+        return _calibrate(args, argv)
     if args.command in ("evaluate", "evaluate-areas"):
         from matching.cache import DiskCache
         from matching.evaluate import default_cache_dir, evaluate, evaluate_areas, format_table
@@ -91,6 +105,29 @@ def main(argv: list[str] | None = None) -> int:
         encoder_passages=args.encoder_passages,
     )
     print(json.dumps(result, indent=2) if args.json else format_bench(result))
+    return 0
+
+
+def _calibrate(args: argparse.Namespace, argv: list[str] | None) -> int:
+    from pathlib import Path
+
+    from matching.cache import DiskCache
+    from matching.calibration import CALIBRATION_FILE
+    from matching.evaluate import calibrate, default_cache_dir
+    from matching.factory import make_encoder
+
+    multilingual = args.encoder == "e5"
+    encoder = make_encoder("minilm+e5" if multilingual else "minilm", device=args.device,
+                           cache=DiskCache(args.cache or default_cache_dir()))
+    command = "python -m matching " + " ".join(sys.argv[1:] if argv is None else argv)
+    calibration = calibrate(args.directory, encoder, args.encoder, multilingual=multilingual,
+                            sample=args.sample, fitted_on=command.replace(
+                                str(Path(args.directory).resolve().parent), "../shared/eval"))
+    path = Path(args.output) if args.output else CALIBRATION_FILE
+    known = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    known[args.encoder] = calibration.to_json()
+    path.write_text(json.dumps(known, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print(json.dumps(calibration.to_json(), indent=2))
     return 0
 
 

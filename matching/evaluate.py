@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -12,8 +13,10 @@ import numpy as np
 
 from matching import scoring
 from matching.cache import DiskCache
+from matching.calibration import FitCalibration, FitCalibrator
 from matching.encoders import BaseEncoder, Encoder
 from matching.language import detect_language as language_of
+from matching.language import pair_key
 from matching.lexical import BM25Scorer, TermCounts, TfidfScorer
 from matching.matcher import Matcher, challenge_text, company_text, mean_vectors
 from matching.metrics import evaluate_run
@@ -196,7 +199,7 @@ def evaluate(
     if "matcher" in methods:
         m = Matcher(encoder=encoder).fit(challenges, companies)
         out["methods"]["matcher"] = evaluate_run(
-            _run_from_scores(qids, lambda n: m.score_companies(qids[n]), m.company_ids_), qrels
+            _run_from_scores(qids, lambda n: m.ranking_keys(qids[n]), m.company_ids_), qrels
         )
     out["methods"] = {k: out["methods"][k] for k in METHODS if k in out["methods"]}
     return out
@@ -273,3 +276,73 @@ def evaluate_areas(
         "zero_shot": scores(zero),
         "supervised": scores(sup),
     }
+
+
+def calibrate(
+    directory: str | os.PathLike,
+    encoder: BaseEncoder,
+    family: str,
+    multilingual: bool = False,
+    sample: int | None = None,
+    negatives: int = 50,
+    seed: int = 0,
+    fitted_on: str = "",
+) -> FitCalibration:
+    """Fit the readable fit (:mod:`matching.calibration`) on a judged dataset.
+
+    Every real match (a qrel) is a positive; ``negatives`` companies drawn at random per
+    challenge from those not judged for it are the random pairs.
+
+    Args:
+        directory: Dataset folder.
+        encoder: The encoder whose cosines are calibrated (with its multilingual companion
+            when ``multilingual``).
+        family: Name of the calibration (``minilm``, ``e5``).
+        multilingual: Calibrate the multilingual encoder's cosines instead of the encoder's.
+        sample: Rank only the judged companies and this many others.
+        negatives: Random pairs per challenge.
+        seed: Seed of the random pairs.
+        fitted_on: Recorded in the calibration.
+
+    Returns:
+        The fitted calibration.
+    """
+    challenges, companies, qrels = load_dataset(directory)
+    if sample is not None:
+        companies = sample_companies(companies, qrels, sample)
+    provisional = {"minilm": FitCalibration(family, 0.0, 1.0, 1.0,
+                                            {"text": 0.0, "text_terms": 0.0}, 0.0)}
+    m = Matcher(encoder=encoder, calibrations=provisional).fit(challenges, companies)
+    rng = np.random.default_rng(seed)
+    cosines: list[np.ndarray] = []
+    tfidfs: list[np.ndarray] = []
+    labels: list[np.ndarray] = []
+    position = {cid: n for n, cid in enumerate(m.company_ids_)}
+    for challenge in challenges:
+        judged = qrels.get(challenge.id)
+        if not judged:
+            continue
+        raw = m.text_evidence(challenge.id)
+        cosine = raw["multilingual"] if multilingual else raw["cosine"]
+        tfidf = raw["tfidf"]
+        if cosine is None or tfidf is None:
+            raise ValueError("the encoder has no multilingual companion")
+        positives = [position[c] for c, grade in judged.items() if grade > 0 and c in position]
+        others = np.setdiff1d(np.arange(len(position)), [position[c] for c in judged
+                                                         if c in position])
+        drawn = rng.choice(others, size=min(negatives, len(others)), replace=False)
+        rows = np.concatenate([np.array(positives, dtype=np.int64), drawn])
+        cosines.append(cosine[rows])
+        tfidfs.append(tfidf[rows])
+        labels.append(np.arange(len(rows)) < len(positives))
+    pairings = Counter(
+        pair_key(str(m.challenge_languages_[m.challenge_ids_.index(c)]),
+                 str(m.company_languages_[position[f]]))
+        for c, judged in qrels.items() if c in m.challenge_ids_
+        for f in judged if f in position
+    )
+    pairing = pairings.most_common(1)[0][0] if pairings else "en-en"
+    calibrator = FitCalibrator(family, fitted_on=fitted_on, pairing=pairing).fit(
+        np.concatenate(cosines), np.concatenate(tfidfs), np.concatenate(labels)
+    )
+    return calibrator.calibration_

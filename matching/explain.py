@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
+from matching.lexical import UNINFORMATIVE_EN, tokenize
+from matching.norwegian import UNINFORMATIVE_NB
 from matching.taxonomy import shared_area_ids
 
 if TYPE_CHECKING:
@@ -15,6 +20,49 @@ if TYPE_CHECKING:
 # An inferred area counts as "shared" when it is at least this strong relative to the
 # document's strongest area.
 INFERRED_AREA_MIN = 0.5
+
+# Words in a text, as a person wrote them (letters and digits, inner hyphens kept).
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+# Shared words that say nothing about why two parties fit. The lexical analysis already drops
+# them; an explanation checks again, as the analysers of other languages may not.
+UNINFORMATIVE_WORDS = UNINFORMATIVE_EN | UNINFORMATIVE_NB
+# Shorter words are fragments, unless written in capitals (an acronym: "AI", "UV").
+MIN_CHIP_LETTERS = 3
+
+
+def surface_forms(
+    text: str, language: str, analyse: Callable[[tuple[str, str]], list[str]]
+) -> dict[str, str]:
+    """The whole word of ``text`` most often behind each of its terms.
+
+    Terms are stems and compound parts ("drone" for "droner", "undervann" for
+    "undervannsfarkost"); a person reads the word as it was written. A word written in
+    capitals (an acronym such as "UAV") keeps them; other words are shown in lower case.
+    """
+    seen: dict[str, Counter[str]] = {}
+    for word in _WORD.findall(text):
+        shown = word if word.isupper() and len(word) > 1 else word.lower()
+        for term in analyse((language, word.lower())):
+            seen.setdefault(term, Counter())[shown] += 1
+    return {term: words.most_common(1)[0][0] for term, words in seen.items()}
+
+
+def readable_terms(terms: Sequence[str], forms: dict[str, str], n: int) -> tuple[str, ...]:
+    """Up to ``n`` of ``terms`` as whole, informative words (see :data:`UNINFORMATIVE_WORDS`),
+    in order, each word once; a term with no whole word in the text is left out."""
+    out: list[str] = []
+    for term in terms:
+        word = forms.get(term)
+        if word is None or word.lower() in UNINFORMATIVE_WORDS or word in out:
+            continue
+        letters = sum(ch.isalpha() for ch in word)
+        acronym = word.isupper() and letters >= 2
+        if letters < MIN_CHIP_LETTERS and not acronym:
+            continue
+        out.append(word)
+        if len(out) == n:
+            break
+    return tuple(out)
 
 
 def _row(matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
@@ -95,6 +143,9 @@ def build_matches(
     multi = getattr(m, "multilingual_", None)
     ids = [a.id for a in m.areas_]
     terms = m.terms_.terms_
+    # The matcher's analyser reads (language, text) pairs (see Matcher.fit).
+    analyse = cast("Callable[[tuple[str, str]], list[str]]",
+                   m.terms_.analyzer or (lambda doc: tokenize(doc[1])))
     ch_cache: dict[int, tuple] = {}
     company_texts = m.company_text_of(sorted({i for _, i in pairs}))
     out = []
@@ -104,11 +155,13 @@ def build_matches(
         pair_weights = dict(pair_weights)
         ch, co = m.challenges_[j], m.company_document(i)
         if j not in ch_cache:
+            text = challenge_text(ch)
             ch_cache[j] = (
                 _row(m.challenge_tfidf_, j),
-                m.encoder_.passages(challenge_text(ch)),
+                m.encoder_.passages(text),
+                surface_forms(text, str(m.challenge_languages_[j]), analyse),
             )
-        ch_terms, ch_passages = ch_cache[j]
+        ch_terms, ch_passages, ch_forms = ch_cache[j]
         score = float(sum(pair_weights[k] * comps[k] for k in pair_weights))
 
         notes: list[str] = []
@@ -134,7 +187,11 @@ def build_matches(
             who = "challenge" if not ch.region else "company"
             notes.append(f"Region neutral: the {who} gives no region.")
 
-        top_terms = shared_terms(ch_terms, _row(m.company_tfidf_, i), terms, m.n_terms)
+        # More candidates than shown: some are left out as unreadable.
+        top_terms = readable_terms(
+            shared_terms(ch_terms, _row(m.company_tfidf_, i), terms, 4 * m.n_terms),
+            ch_forms, m.n_terms,
+        )
         source_ch, source_co = m.challenge_vectors_, m.company_vectors_
         src, dst = pairing.split("-")
         if src != dst:
@@ -170,6 +227,24 @@ def build_matches(
             )
         )
     return out
+
+
+def known_evidence(m: Matcher, j: int, i: int) -> frozenset[str]:
+    """The evidence of challenge ``j`` and company ``i`` that rests on data both sides gave.
+
+    ``areas`` count when either side chose areas; ``trl`` and ``region`` when both give them.
+    The rest is neutral (0.5) by construction, and an explanation shows it as absent rather
+    than as the middle of a scale. Text evidence is always known.
+    """
+    ch, co = m.challenges_[j], m.company_document(i)
+    known = {"text", "terms"}
+    if ch.areas or co.areas:
+        known.add("areas")
+    if ch.trl is not None and co.trl is not None:
+        known.add("trl")
+    if ch.region and co.region:
+        known.add("region")
+    return frozenset(known)
 
 
 def describe(match: Match) -> str:

@@ -25,7 +25,15 @@ _DOMAIN_STOP = frozenset(
     systems solution solutions including include includes well high low design designs
     """.split()  # noqa: SIM905
 )
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | _DOMAIN_STOP
+# Number words and words too general to say why two parties fit (beyond scikit-learn's list):
+# as shared terms they only explain a match by accident ("minus" in "minus 30 degrees").
+UNINFORMATIVE_EN = frozenset(
+    """
+    seven thirty hundreds thousand thousands million millions billion second fourth fifth
+    plus minus know known thing things kind kinds way ways lot lots like
+    """.split()  # noqa: SIM905
+)
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | _DOMAIN_STOP | UNINFORMATIVE_EN
 
 # What :class:`TermCounts` counts: a text, or a ``(language, text)`` pair for an analyser
 # that reads the language.

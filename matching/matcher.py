@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -12,6 +13,14 @@ from matching import multilingual as ml
 from matching import scoring
 from matching.area_index import AreaIndex
 from matching.cache import MemoryCache
+from matching.calibration import (
+    EVIDENCE,
+    FitCalibration,
+    band_levels,
+    calibration_for,
+    load_calibrations,
+    pairing_low,
+)
 from matching.documents import (
     areas_fit,
     challenge_text,
@@ -23,7 +32,7 @@ from matching.documents import (
     trl_pair,
 )
 from matching.encoders import VECTOR_DTYPES, BaseEncoder, Encoder, l2_normalise
-from matching.explain import build_matches
+from matching.explain import build_matches, known_evidence
 from matching.lexical import BM25Scorer, TermCounts, TfidfScorer
 from matching.multilingual_index import MultilingualIndex
 from matching.scoring import COMPONENTS, DEFAULT_WEIGHTS
@@ -33,6 +42,24 @@ from matching.taxonomy import (
     overlap,
 )
 from matching.types import Document, Match
+
+
+@dataclass
+class Scored:
+    """The candidates of one ranking, scored: components, ranking scores, evidence, fits.
+
+    Arrays are aligned with ``idx`` (the candidates' positions in the fitted index).
+    """
+
+    comps: dict[str, np.ndarray]
+    idx: np.ndarray
+    keys: np.ndarray
+    scores: np.ndarray
+    per_key: dict[str, dict[str, float]]
+    evidence: dict[str, np.ndarray]
+    fit: np.ndarray
+    raw: dict[str, np.ndarray | None]
+
 
 _default_encoder: BaseEncoder | None = None
 _default_lock = threading.Lock()
@@ -84,6 +111,8 @@ class Matcher(AreaIndex, MultilingualIndex):
         multilingual_passages: The multilingual encoder reads at most this many passages of
             each text (it is about ten times slower); ``None`` reads all.
         pairing_blend: Overrides of :data:`matching.multilingual.DEFAULT_PAIRING_BLEND`.
+        calibrations: Fit calibrations by encoder family (see :mod:`matching.calibration`);
+            ``None`` loads the shipped ones.
     """
 
     def __init__(
@@ -101,6 +130,7 @@ class Matcher(AreaIndex, MultilingualIndex):
         multilingual_query_prefix: str | None = None,
         multilingual_passages: int | None = 2,
         pairing_blend: Mapping[str, Mapping[str, float]] | None = None,
+        calibrations: Mapping[str, FitCalibration] | None = None,
     ) -> None:
         self.weights = weights
         self.encoder = encoder
@@ -115,6 +145,7 @@ class Matcher(AreaIndex, MultilingualIndex):
         self.multilingual_query_prefix = multilingual_query_prefix
         self.multilingual_passages = multilingual_passages
         self.pairing_blend = pairing_blend
+        self.calibrations = calibrations
 
     # ------------------------------------------------------------------ fitting
     def _encoder(self) -> BaseEncoder:
@@ -192,6 +223,13 @@ class Matcher(AreaIndex, MultilingualIndex):
         self.company_norms_ = scoring.pooled_norms(cv.vectors, cv.offsets, scales=cv.scales)
         self.challenge_pooled_ = mean_vectors(self.challenge_vectors_)
         self._fit_multilingual(enc_stats)
+        calibrations = (dict(self.calibrations) if self.calibrations is not None
+                        else load_calibrations())
+        self.calibration_ = calibration_for(enc.model_id, calibrations)
+        encoders = self.multilingual_encoders() if self.multilingual_ is not None else None
+        self.multilingual_calibration_ = (
+            calibration_for(encoders[1].model_id, calibrations) if encoders else None
+        )
 
         self.areas_ = self._areas()
         self._fit_areas()
@@ -227,10 +265,9 @@ class Matcher(AreaIndex, MultilingualIndex):
             raise ValueError(f"mask must be a boolean array of shape ({n},)")
         return np.flatnonzero(mask)
 
-    def _company_components(
-        self, j: int, rows: np.ndarray | None
-    ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
-        """Components of challenge ``j`` against companies ``rows`` (None: all)."""
+    def _company_components(self, j: int, rows: np.ndarray | None) -> Scored:
+        """Components, evidence and fit of challenge ``j`` against companies ``rows``
+        (None: all)."""
         cv = self.company_vectors_
         sem = scoring.pooled_similarity(
             self.challenge_pooled_[j],
@@ -272,12 +309,11 @@ class Matcher(AreaIndex, MultilingualIndex):
             "trl": scoring.trl_fit(trl_pair(self.challenges_[j].trl), trl),
             "region": scoring.region_fit(int(self.challenge_region_[j]), reg),
         }
-        return comps, idx, keys
+        return self._scored(comps, idx, keys, sem, multi, tf)
 
-    def _challenge_components(
-        self, i: int, rows: np.ndarray | None
-    ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
-        """Components of company ``i`` against challenges ``rows`` (None: all)."""
+    def _challenge_components(self, i: int, rows: np.ndarray | None) -> Scored:
+        """Components, evidence and fit of company ``i`` against challenges ``rows``
+        (None: all)."""
         company = l2_normalise(self.company_vectors_.doc_passages(i).sum(axis=0))
         pooled = self.challenge_pooled_ if rows is None else self.challenge_pooled_[rows]
         sem = pooled @ company
@@ -317,7 +353,44 @@ class Matcher(AreaIndex, MultilingualIndex):
             "trl": trl,
             "region": reg,
         }
-        return comps, idx, keys
+        return self._scored(comps, idx, keys, sem, multi, tf)
+
+    def _scored(
+        self,
+        comps: dict[str, np.ndarray],
+        idx: np.ndarray,
+        keys: np.ndarray,
+        cosine: np.ndarray,
+        multi: np.ndarray | None,
+        tfidf: np.ndarray,
+    ) -> Scored:
+        """Blend the components and compute the absolute evidence and fit of each candidate.
+
+        The text evidence of a pairing whose semantic part uses the multilingual encoder comes
+        from that encoder's cosine (with its calibration): across languages, MiniLM's cosine
+        says little.
+        """
+        scores, per_key = self._blend(comps, keys)
+        n = len(idx)
+        evidence = {name: np.zeros(n) for name in EVIDENCE}
+        for name in ("areas", "trl", "region"):
+            evidence[name] = np.asarray(comps[name], dtype=np.float64)
+        fit = np.zeros(n)
+        for key in ml.unique_keys(keys):
+            sel = keys == key
+            multilingual = (multi is not None and self.multilingual_calibration_ is not None
+                            and self.blend_[key]["multilingual"] > 0)
+            if multilingual:
+                assert multi is not None and self.multilingual_calibration_ is not None
+                calibration, cos = self.multilingual_calibration_, multi[sel]
+            else:
+                calibration, cos = self.calibration_, cosine[sel]
+            low = pairing_low(calibration, str(key), cos)
+            text, terms = calibration.evidence(cos, tfidf[sel], low=low)
+            evidence["text"][sel], evidence["terms"][sel] = text, terms
+            fit[sel] = calibration.fit_scores({k: v[sel] for k, v in evidence.items()})
+        raw = {"cosine": cosine, "multilingual": multi, "tfidf": tfidf}
+        return Scored(comps, idx, keys, scores, per_key, evidence, fit, raw)
 
     def company_document(self, i: int) -> Document:
         """Fitted company ``i`` as a document (without its text when ``company_texts`` is
@@ -352,7 +425,12 @@ class Matcher(AreaIndex, MultilingualIndex):
             raise RuntimeError("Matcher is not fitted; call fit(challenges, companies) first")
 
     def rank_companies(
-        self, challenge_id: str, top_k: int = 20, mask: np.ndarray | None = None
+        self,
+        challenge_id: str,
+        top_k: int = 20,
+        mask: np.ndarray | None = None,
+        boost: np.ndarray | None = None,
+        min_fit: float = 0.0,
     ) -> list[Match]:
         """Best companies for a challenge, explained.
 
@@ -360,6 +438,12 @@ class Matcher(AreaIndex, MultilingualIndex):
             challenge_id: A fitted challenge id.
             top_k: Number of matches returned.
             mask: Boolean array over :attr:`company_ids_`; only ``True`` companies are scored.
+            boost: An addition to the fit of each company (array over :attr:`company_ids_`,
+                e.g. an event's regional boost). Given, companies are ordered by fit plus
+                boost (clipped to 1), and each match records its ``boost``.
+            min_fit: Only companies whose fit (before any boost) is at least this are
+                returned: a boost may order companies that fit, never bring in one that does
+                not.
 
         Returns:
             Matches, best first.
@@ -367,10 +451,17 @@ class Matcher(AreaIndex, MultilingualIndex):
         self._check_fitted()
         j = self._challenge_index[challenge_id]
         rows = self._rows(mask, len(self.company_ids_))
-        comps, idx, keys = self._company_components(j, rows)
-        scores, per_key = self._blend(comps, keys)
-        order = scoring.top_k(scores, top_k)
-        return self._matches([(j, int(idx[p])) for p in order], comps, order, keys, per_key)
+        scored = self._company_components(j, rows)
+        added = np.zeros(len(scored.idx))
+        if boost is not None:
+            boost = np.asarray(boost, dtype=np.float64)
+            if boost.shape != (len(self.company_ids_),):
+                raise ValueError(f"boost must have shape ({len(self.company_ids_)},)")
+            added = boost[scored.idx]
+        key = self._order_key(scored, added if boost is not None else None)
+        eligible = np.flatnonzero(scored.fit >= min_fit)
+        order = eligible[scoring.top_k(key[eligible], top_k)]
+        return self._matches([(j, int(scored.idx[p])) for p in order], scored, order, added)
 
     def rank_challenges(
         self, company_id: str, top_k: int = 20, mask: np.ndarray | None = None
@@ -389,13 +480,13 @@ class Matcher(AreaIndex, MultilingualIndex):
         self._check_fitted()
         i = self._company_index[company_id]
         rows = self._rows(mask, len(self.challenges_))
-        comps, idx, keys = self._challenge_components(i, rows)
-        scores, per_key = self._blend(comps, keys)
-        order = scoring.top_k(scores, top_k)
-        return self._matches([(int(idx[p]), i) for p in order], comps, order, keys, per_key)
+        scored = self._challenge_components(i, rows)
+        order = scoring.top_k(self._order_key(scored, None), top_k)
+        return self._matches([(int(scored.idx[p]), i) for p in order], scored, order)
 
     def score_companies(self, challenge_id: str, mask: np.ndarray | None = None) -> np.ndarray:
-        """Scores of all (or the allowed) companies for a challenge, without explanations.
+        """Ranking scores of all (or the allowed) companies for a challenge, without
+        explanations.
 
         Returns:
             ``(n_allowed,)`` scores in the order of the allowed entries of
@@ -403,8 +494,28 @@ class Matcher(AreaIndex, MultilingualIndex):
         """
         self._check_fitted()
         j = self._challenge_index[challenge_id]
-        comps, _, keys = self._company_components(j, self._rows(mask, len(self.company_ids_)))
-        return self._blend(comps, keys)[0]
+        return self._company_components(j, self._rows(mask, len(self.company_ids_))).scores
+
+    def fit_companies(
+        self, challenge_id: str, mask: np.ndarray | None = None
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Fits and absolute evidence of all (or the allowed) companies for a challenge.
+
+        Returns:
+            ``(fits, evidence)``, arrays in the order of the allowed entries of
+            :attr:`company_ids_` (see :mod:`matching.calibration`).
+        """
+        self._check_fitted()
+        j = self._challenge_index[challenge_id]
+        scored = self._company_components(j, self._rows(mask, len(self.company_ids_)))
+        return scored.fit, scored.evidence
+
+    def text_evidence(self, challenge_id: str) -> dict[str, np.ndarray | None]:
+        """Raw text evidence of every fitted company for a challenge, before calibration:
+        ``cosine`` (the encoder's), ``multilingual`` (the multilingual encoder's, or
+        ``None``) and ``tfidf`` (what :mod:`matching.calibration` is fitted on)."""
+        self._check_fitted()
+        return self._company_components(self._challenge_index[challenge_id], None).raw
 
     def explain(
         self,
@@ -427,12 +538,11 @@ class Matcher(AreaIndex, MultilingualIndex):
         j = self._challenge_index[challenge_id]
         i = self._company_index[company_id]
         rows = self._rows(mask, len(self.company_ids_))
-        if rows is not None and not mask[i]:
+        if rows is not None and mask is not None and not mask[i]:
             raise ValueError(f"company {company_id!r} is masked out")
-        comps, idx, keys = self._company_components(j, rows)
-        per_key = self._blend(comps, keys)[1]
-        p = i if rows is None else int(np.searchsorted(idx, i))
-        return self._matches([(j, i)], comps, np.array([p]), keys, per_key, ranked=False)[0]
+        scored = self._company_components(j, rows)
+        p = i if rows is None else int(np.searchsorted(scored.idx, i))
+        return self._matches([(j, i)], scored, np.array([p]), ranked=False)[0]
 
     def _blend(
         self, comps: dict[str, np.ndarray], keys: np.ndarray
@@ -441,19 +551,51 @@ class Matcher(AreaIndex, MultilingualIndex):
         weights, per_key = ml.candidate_weights(keys, self.weights_, self.blend_)
         return scoring.blend(comps, weights), per_key
 
+    @staticmethod
+    def _order_key(scored: Scored, boost: np.ndarray | None) -> np.ndarray:
+        """What a ranking sorts by: the band of the fit first, the ranking score within a
+        band; with a boost, the fit plus the boost (the boost is on the fit's scale, which is
+        what a person reads).
+
+        Bands first keep a list readable (a weak fit never stands above a strong one, as it
+        did when a mixed-language pool was standardised per pairing) and ranked as well as the
+        ranking score alone in evaluation; the fit alone ranked worse (docs/matching.md).
+        """
+        if boost is None:
+            return band_levels(scored.fit) * 2.0 + scored.scores
+        return np.minimum(scored.fit + boost, 1.0)
+
+    def ranking_keys(self, challenge_id: str, mask: np.ndarray | None = None) -> np.ndarray:
+        """What :meth:`rank_companies` sorts the allowed companies by (higher first), in the
+        order of the allowed entries of :attr:`company_ids_` (for evaluation)."""
+        self._check_fitted()
+        j = self._challenge_index[challenge_id]
+        scored = self._company_components(j, self._rows(mask, len(self.company_ids_)))
+        return self._order_key(scored, None)
+
     def _matches(
         self,
         pairs: list[tuple[int, int]],
-        comps: dict[str, np.ndarray],
+        scored: Scored,
         positions: np.ndarray,
-        keys: np.ndarray,
-        per_key: dict[str, dict[str, float]],
+        boost: np.ndarray | None = None,
         ranked: bool = True,
     ) -> list[Match]:
-        values = [{k: float(v[p]) for k, v in comps.items()} for p in positions]
-        weights = [per_key[keys[p]] for p in positions]
+        values = [{k: float(v[p]) for k, v in scored.comps.items()} for p in positions]
+        weights = [scored.per_key[scored.keys[p]] for p in positions]
         ranks = list(range(1, len(pairs) + 1)) if ranked else [0] * len(pairs)
-        return build_matches(self, pairs, values, ranks, weights, [keys[p] for p in positions])
+        matches = build_matches(self, pairs, values, ranks, weights,
+                                [scored.keys[p] for p in positions])
+        return [
+            replace(
+                match,
+                fit=float(scored.fit[p]),
+                evidence={k: float(v[p]) for k, v in scored.evidence.items()
+                          if k in known_evidence(self, j, i)},
+                boost=float(boost[p]) if boost is not None else 0.0,
+            )
+            for match, p, (j, i) in zip(matches, positions, pairs, strict=True)
+        ]
 
     # ------------------------------------------------------------------ weights
     def components_for_pairs(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
@@ -465,7 +607,7 @@ class Matcher(AreaIndex, MultilingualIndex):
         for n, (c, _) in enumerate(pairs):
             by_challenge.setdefault(c, []).append(n)
         for c, ns in by_challenge.items():
-            comps, _, _ = self._company_components(self._challenge_index[c], None)
+            comps = self._company_components(self._challenge_index[c], None).comps
             cols = [self._company_index[pairs[n][1]] for n in ns]
             for k, name in enumerate(COMPONENTS):
                 out[ns, k] = comps[name][cols]

@@ -44,6 +44,17 @@ STOP_WORDS = frozenset(
     """.split()  # noqa: SIM905
 )
 
+# Number words and words too general to say why two parties fit (the Norwegian counterparts of
+# lexical.UNINFORMATIVE_EN), Bokmål and Nynorsk.
+UNINFORMATIVE_NB = frozenset(
+    """
+    to tre fire fem seks sju syv åtte ni ti elleve tolv tjue tjuge tretti hundre tusen
+    millioner milliard første tredje fjerde diverse pluss minus vite kjent ting måte måter
+    """.split()  # noqa: SIM905
+)
+# Kept apart from STOP_WORDS, which language detection also reads ("to" is English too).
+_IGNORED = STOP_WORDS | UNINFORMATIVE_NB
+
 # Common word parts of technical and defence compounds (a part is also learned from any word
 # that occurs on its own in the fitted texts).
 COMPOUND_PARTS = frozenset(
@@ -134,7 +145,7 @@ class NorwegianAnalyser:
 
     def words(self, text: str) -> list[str]:
         """Lower-case words of ``text`` that are not stop words."""
-        return [w for w in _TOKEN.findall(text.lower()) if w not in STOP_WORDS]
+        return [w for w in _TOKEN.findall(text.lower()) if w not in _IGNORED]
 
     def learn(self, texts: Iterable[str]) -> NorwegianAnalyser:
         """Add the words of ``texts`` (and their stems) to the lexicon of compound parts."""
@@ -153,6 +164,6 @@ class NorwegianAnalyser:
             out.append(stem(w))
             if len(w) >= MIN_COMPOUND:
                 for part in split_compound(w, frozen):
-                    if part not in STOP_WORDS:
+                    if part not in _IGNORED:
                         out.append(stem(part))
         return out

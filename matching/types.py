@@ -48,6 +48,13 @@ class Match:
         rank: Position in the ranking (1-based; 0 for a lone explanation).
         areas_inferred: The sides whose areas in ``shared_areas`` were inferred from the text
             (``"challenge"``, ``"company"``); empty when both sides chose their areas.
+        fit: How good a fit the pair is, in [0, 1], from absolute evidence (see
+            :mod:`matching.calibration`): comparable across challenges, unlike ``score``.
+        evidence: The absolute evidence behind ``fit``, each in [0, 1]: ``text``, ``terms``
+            (0 when no term is shared), and those of ``areas``, ``trl``, ``region`` that rest
+            on data (left out when a side lacks it: neutral, they move nothing).
+        boost: What a ranking added to ``fit`` to order this pair (an event's regional
+            boost), 0 without one.
     """
 
     challenge_id: str
@@ -61,3 +68,6 @@ class Match:
     notes: tuple[str, ...] = ()
     rank: int = 0
     areas_inferred: tuple[str, ...] = ()
+    fit: float = 0.0
+    evidence: dict[str, float] = field(default_factory=dict)
+    boost: float = 0.0

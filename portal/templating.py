@@ -6,6 +6,7 @@ from flask_login import current_user
 from portal.models.enums import COUNTIES, label
 from portal.services.companies import is_staff
 from portal.services.exports import score_points
+from portal.services.matching import fit_band
 
 
 def _may_start_conversation(challenge) -> bool:
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["label"] = label
     # One score scale for pages and exports: whole points from 0 to 100.
     app.jinja_env.filters["score_points"] = score_points
+    app.jinja_env.filters["fit_band"] = fit_band
     app.jinja_env.globals["COUNTIES"] = COUNTIES
     # A function, not a context variable: imported macros (company_link) see globals only.
     app.jinja_env.globals["staff_viewer"] = lambda: is_staff(current_user)

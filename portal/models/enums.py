@@ -147,7 +147,14 @@ LABELS: dict[str, LazyString] = {
     "no_contact": _l("No further contact"),
     "follow_up": _l("Follow-up planned"),
     "cooperation": _l("Cooperation agreed"),
-    # Match score components.
+    # The fit a person reads, its bands and its evidence.
+    "fit_strong": _l("Strong fit"),
+    "fit_good": _l("Good fit"),
+    "fit_possible": _l("Possible fit"),
+    "fit_weak": _l("Weak fit"),
+    "text": _l("Similar meaning"),
+    "terms": _l("Shared terms"),
+    # Components of the ranking blend (and of event pairs stored before the fit).
     "semantic": _l("Meaning (semantic)"),
     "lexical": _l("Shared terms (lexical)"),
     "areas": _l("Technology areas"),

@@ -25,7 +25,8 @@ from portal.models.enums import COUNTIES, ChallengeStatus, RegistrationStatus, R
 from portal.services.access import visible_challenges
 from portal.services.events import EVER_INVITED, RELEVANT_OUTCOMES, event_visibility_clause
 
-DEFAULT_GAP_THRESHOLD = 0.35
+# A challenge is a gap while no company reaches a "good" fit (docs/matching.md).
+DEFAULT_GAP_THRESHOLD = 0.5
 MAX_GAP_CHALLENGES = 60
 UNKNOWN_COUNTY = "Unknown"
 

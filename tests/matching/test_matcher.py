@@ -86,6 +86,8 @@ def test_explanation_of_a_tiny_example(matcher):
     best = matcher.rank_companies("sonar", top_k=1)[0]
     assert best.shared_areas == ("underwater",)
     assert {"sonar", "hydrophone", "submarine"} <= set(best.top_shared_terms)
+    # Whole words as the challenge wrote them, not stems ("arrays", not "array").
+    assert "arrays" in best.top_shared_terms and "array" not in best.top_shared_terms
     assert "catering" not in best.top_shared_terms
     bp = best.best_passages
     assert bp["challenge_index"] == 0 and bp["company_index"] == 0
@@ -274,3 +276,81 @@ def test_int8_vectors_keep_the_ranking_of_float32_vectors():
         ]
     with pytest.raises(ValueError, match="vector_dtype"):
         Matcher(encoder=HashingEncoder(), vector_dtype="float16").fit(challenges, companies)
+
+
+def test_every_match_has_a_fit_from_absolute_evidence(matcher):
+    for match in matcher.rank_companies("sonar", top_k=5) + matcher.rank_challenges("drones"):
+        assert 0.0 <= match.fit <= 1.0
+        assert {"text", "terms"} <= set(match.evidence)
+        assert all(0.0 <= v <= 1.0 for v in match.evidence.values())
+    fits, evidence = matcher.fit_companies("sonar")
+    ranked = {m.company_id: m.fit for m in matcher.rank_companies("sonar", top_k=5)}
+    for n, company in enumerate(matcher.company_ids_):
+        assert fits[n] == pytest.approx(ranked[company])
+    assert set(evidence) == {"text", "terms", "areas", "trl", "region"}
+
+
+def test_no_shared_term_is_no_term_evidence(matcher):
+    catering = matcher.explain("sonar", "catering")
+    assert catering.top_shared_terms == ()
+    assert catering.evidence["terms"] == 0.0
+    assert matcher.explain("sonar", "acoustics").evidence["terms"] > 0.0
+
+
+def test_evidence_resting_on_no_data_is_left_out(matcher):
+    # The challenge gives TRL and region, the company neither; neither side lists areas for
+    # "kitchen", and no one gives TRL there.
+    catering = matcher.explain("sonar", "catering")
+    assert "trl" not in catering.evidence and "region" not in catering.evidence
+    assert "areas" in catering.evidence  # the challenge chose its areas
+    kitchen = matcher.explain("kitchen", "catering")
+    assert set(kitchen.evidence) == {"text", "terms"}
+    acoustics = matcher.explain("sonar", "acoustics")
+    assert acoustics.evidence["trl"] == 1.0 and acoustics.evidence["region"] == 1.0
+
+
+def test_a_boost_orders_by_fit_plus_boost_in_one_pass(matcher):
+    plain = matcher.rank_companies("sonar", top_k=5)
+    fit = {m.company_id: m.fit for m in plain}
+    boost = np.zeros(len(matcher.company_ids_))
+    lifted = min(fit, key=fit.get)  # the weakest company
+    boost[matcher.company_ids_.index(lifted)] = 1.0
+    boosted = matcher.rank_companies("sonar", top_k=5, boost=boost)
+    assert boosted[0].company_id == lifted and boosted[0].boost == 1.0
+    assert boosted[0].fit == pytest.approx(fit[lifted])  # the fit itself is unchanged
+    keys = [min(1.0, m.fit + m.boost) for m in boosted]
+    assert keys == sorted(keys, reverse=True)
+    assert all(m.boost == 0.0 for m in boosted[1:])
+
+
+def test_a_boost_never_brings_in_a_company_below_the_threshold(matcher):
+    fits = dict(zip(matcher.company_ids_, matcher.fit_companies("sonar")[0], strict=True))
+    threshold = sorted(fits.values())[2]  # the two weakest fall below it
+    below = {c for c, f in fits.items() if f < threshold}
+    boost = np.zeros(len(matcher.company_ids_))
+    for company in below:
+        boost[matcher.company_ids_.index(company)] = 1.0
+    ranked = matcher.rank_companies("sonar", top_k=5, boost=boost, min_fit=threshold)
+    assert {m.company_id for m in ranked} == set(fits) - below
+    # Positive control: without the threshold the boost brings them to the top.
+    assert {m.company_id for m in matcher.rank_companies("sonar", top_k=2, boost=boost)} == below
+
+
+def test_a_boost_must_cover_every_company(matcher):
+    with pytest.raises(ValueError, match="boost"):
+        matcher.rank_companies("sonar", boost=np.zeros(2))
+
+
+def test_a_list_is_ordered_by_band_then_by_ranking_score(matcher):
+    from matching.calibration import band_levels
+
+    for challenge in ("sonar", "armour", "kitchen"):
+        ranked = matcher.rank_companies(challenge, top_k=5)
+        levels = [int(band_levels(np.array([m.fit]))[0]) for m in ranked]
+        assert levels == sorted(levels, reverse=True)
+        for a, b in zip(ranked, ranked[1:], strict=False):
+            if levels[ranked.index(a)] == levels[ranked.index(b)]:
+                assert a.score >= b.score
+    keys = matcher.ranking_keys("sonar")
+    assert [matcher.company_ids_[k] for k in np.argsort(-keys, kind="stable")][:5] == [
+        m.company_id for m in matcher.rank_companies("sonar", top_k=5)]

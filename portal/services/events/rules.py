@@ -15,8 +15,9 @@ from portal.services.errors import Invalid
 EVENT_TZ = ZoneInfo("Europe/Oslo")
 DEFAULT_TOP_N = 8
 # The fit a company must reach on its own, before the regional boost, to be proposed: the
-# middle of the score scale (0.5) is an average candidate; a proposal stands clearly above it.
-DEFAULT_MIN_FIT = 0.55
+# lower bound of a "good" fit (docs/matching.md, "The fit a person reads"), as likely a real
+# match as not.
+DEFAULT_MIN_FIT = 0.5
 MAX_TOP_N = 50
 ORIGIN_MATCHMAKING = "matchmaking"
 ORIGIN_REQUEST = "request"

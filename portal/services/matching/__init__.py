@@ -39,6 +39,7 @@ from portal.services.matching.ranking import (
     MatchItem,
     MatchList,
     best_companies,
+    fit_band,
     rank_challenges,
     rank_companies,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "best_companies",
     "challenge_area_slugs",
     "current_stamp",
+    "fit_band",
     "get_engine",
     "index_all",
     "index_challenge",

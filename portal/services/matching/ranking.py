@@ -31,15 +31,18 @@ from portal.services.matching.freshness import request_fingerprint
 from portal.services.matching.store import IN_CHUNK
 
 COMPONENT_NAMES: tuple[str, ...] = tuple(matching.COMPONENTS)
-EVENT_REGION = "event_region"
 
 
 @dataclass
 class MatchItem:
     """One ranked row with its explanation.
 
-    Exactly one of ``company`` (ranking companies for a challenge) and ``challenge`` (ranking
-    challenges for a company) is set.
+    ``score`` is what a person reads: the pair's fit (absolute, calibrated; see
+    :mod:`matching.calibration`) plus any boost; ``components`` is the evidence behind the fit,
+    each in [0, 1]. ``ranking_score`` and ``weights`` are the blend that ordered the list
+    (relative to the candidates; shown to staff as details). Exactly one of ``company``
+    (ranking companies for a challenge) and ``challenge`` (ranking challenges for a company)
+    is set.
     """
 
     score: float
@@ -55,8 +58,14 @@ class MatchItem:
     # Sides ("challenge", "company") whose shared areas were inferred from the text.
     areas_inferred: list[str] = field(default_factory=list)
     # The fit before an event's regional boost, and the boost added to it (0 without one).
-    fit: float | None = None
+    fit: float = 0.0
     boost: float = 0.0
+    ranking_score: float = 0.0
+
+    @property
+    def band(self) -> str:
+        """The range the shown score falls in (``strong``, ``good``, ``possible``, ``weak``)."""
+        return fit_band(self.score)
 
 
 @dataclass
@@ -72,6 +81,11 @@ class MatchList:
     weights_version: str = DEFAULT_VERSION
     candidates: int = 0
 
+
+
+def fit_band(score: float) -> str:
+    """The range a shown score falls in: ``strong``, ``good``, ``possible`` or ``weak``."""
+    return matching.band(score)
 
 
 def _ids(session: Session, statement: Select[tuple[int]]) -> set[int]:
@@ -157,8 +171,8 @@ def _item(session: Session, match: matching.Match, rank: int, *,
     if areas is None:
         areas = _area_rows(session, [match])
     return MatchItem(
-        score=float(match.score),
-        components={k: float(v) for k, v in match.components.items()},
+        score=float(min(1.0, match.fit + match.boost)),
+        components={k: float(v) for k, v in match.evidence.items()},
         weights={k: float(v) for k, v in match.weights.items()},
         shared_areas=[areas[slug] for slug in match.shared_areas if slug in areas],
         top_terms=list(match.top_shared_terms),
@@ -166,9 +180,11 @@ def _item(session: Session, match: matching.Match, rank: int, *,
         notes=list(match.notes),
         rank=rank,
         areas_inferred=list(match.areas_inferred),
+        fit=float(match.fit),
+        boost=float(match.boost),
+        ranking_score=float(match.score),
         **row,
     )
-
 
 
 def rank_companies(
@@ -225,59 +241,40 @@ def rank_companies(
             # The explained ranking depends only on the index, the challenge and the filters:
             # remembered while the index is current (vetted-only challenges are always ranked
             # afresh, as their mask is).
-            memo_key = ("companies", challenge.id, county, min_trl, bool(vetted_only), top_k)
+            memo_key = ("companies", challenge.id, county, min_trl, bool(vetted_only), top_k,
+                        min_fit)
             cacheable = (challenge.visibility != "vetted"
                          and index.fingerprint == request_fingerprint(session))
             matches = index.rankings.get(memo_key) if cacheable else None
             if matches is None:
-                matches = m.rank_companies(key, top_k=top_k, mask=mask)
+                matches = m.rank_companies(key, top_k=top_k, mask=mask, min_fit=min_fit)
                 if cacheable:
                     index.remember(index.rankings, memo_key, matches, limit=RANKING_MEMO_LIMIT)
-            boosts: dict[str, float] = {}
         else:
-            positions = np.flatnonzero(mask)
-            counties = _company_counties(session, [index.company_ids[p] for p in positions])
-            scores = _scores(m, key, mask)
-            bonus = np.array(
-                [boost if counties.get(index.company_ids[p]) == boost_county else 0.0
-                 for p in positions]
-            )
-            boosted = np.clip(scores + bonus, 0.0, 1.0)
-            eligible = np.flatnonzero(scores >= min_fit)
-            order = eligible[np.lexsort((positions[eligible], -boosted[eligible]))][:top_k]
-            matches = [m.explain(key, str(index.company_ids[positions[o]]), mask=mask)
-                       for o in order]
-            boosts = {str(index.company_ids[positions[o]]): float(bonus[o]) for o in order}
+            # One pass in the matcher: fits, the boost and the threshold together.
+            matches = m.rank_companies(key, top_k=top_k, mask=mask, min_fit=min_fit,
+                                       boost=_region_boost(session, index, mask, boost_county,
+                                                           boost))
         companies = _rows_by_id(session, Company, [int(x.company_id) for x in matches])
         areas = _area_rows(session, matches)
         for rank, match in enumerate(matches, start=1):
             company = companies.get(int(match.company_id))
             if company is None or company.id not in allowed:
                 continue
-            item = _item(session, match, rank, company=company, areas=areas)
-            item.fit = item.score
-            if item.fit < min_fit:
-                continue
-            if boosting:
-                applied = boosts.get(match.company_id, 0.0) > 0
-                item.components[EVENT_REGION] = 1.0 if applied else 0.0
-                item.weights[EVENT_REGION] = float(boost)
-                item.boost = float(boost) if applied else 0.0
-                item.score = float(min(1.0, max(0.0, item.score + item.boost)))
-            result.items.append(item)
+            result.items.append(_item(session, match, rank, company=company, areas=areas))
         return result
 
 
 def best_companies(
     session: Session, challenges: Sequence[Challenge]
 ) -> dict[int, tuple[float | None, Company | None, int]]:
-    """The best allowed company of each challenge, without explanations (dashboards).
+    """The best fitting allowed company of each challenge, without explanations (dashboards).
 
     Masked exactly as :func:`rank_companies` (unfiltered); the best companies are loaded in
     one query for all challenges.
 
     Returns:
-        ``{challenge_id: (best score or None, best company or None, candidates)}``.
+        ``{challenge_id: (best fit or None, best company or None, candidates)}``.
     """
     index = get_engine().index(session)
     found: dict[int, tuple[float | None, int | None, int]] = {}
@@ -289,7 +286,7 @@ def best_companies(
         positions = np.flatnonzero(mask)
         if not len(positions):
             continue
-        scores = _scores(index.matcher, str(challenge.id), mask)
+        scores = index.matcher.fit_companies(str(challenge.id), mask=mask)[0]
         best = int(np.argmax(scores))
         found[challenge.id] = (float(scores[best]), index.company_ids[positions[best]],
                                len(positions))
@@ -298,9 +295,16 @@ def best_companies(
             for ch, (score, cid, n) in found.items()}
 
 
-def _scores(m: matching.Matcher, key: str, mask: np.ndarray) -> np.ndarray:
-    """Blended scores of the allowed companies, in the order of their mask positions."""
-    return np.asarray(m.score_companies(key, mask=mask), dtype=float)
+def _region_boost(session: Session, index: Index, mask: np.ndarray, county: str | None,
+                  boost: float) -> np.ndarray:
+    """``boost`` for the allowed companies in ``county``, 0 for every other (over the index)."""
+    added = np.zeros(len(index.company_ids))
+    positions = np.flatnonzero(mask)
+    counties = _company_counties(session, [index.company_ids[p] for p in positions])
+    for p in positions:
+        if counties.get(index.company_ids[p]) == county:
+            added[p] = boost
+    return added
 
 
 def _company_counties(session: Session, ids: list[int]) -> dict[int, str | None]:

@@ -36,11 +36,18 @@ class MatchItemSchema(Output):
     company = fields.Nested(CompanyRefSchema)
     challenge = fields.Nested(ChallengeRefSchema)
     rank = fields.Integer(validate=validate.Range(min=1))
-    score = fields.Float(required=True, validate=_UNIT)
+    score = fields.Float(required=True, validate=_UNIT, metadata={
+        "description": "The fit, in [0, 1]: how likely the pair is a real match, from absolute "
+                       "evidence (comparable across challenges; the page shows it as 0-100). "
+                       "The list is ordered by a ranking score relative to the candidates."})
+    band = choice(["strong", "good", "possible", "weak"], required=True, metadata={
+        "description": "The range the fit falls in: strong >= 0.75, good >= 0.5, possible "
+                       ">= 0.25, else weak."})
     components = fields.Dict(
         keys=fields.String(), values=fields.Float(), required=True,
-        metadata={"description": "semantic, lexical, areas, trl, region (and event_region "
-                                 "when an event's regional boost applies), each in [0, 1]."})
+        metadata={"description": "The evidence behind the fit, each in [0, 1]: text "
+                                 "(similarity of meaning), terms (shared words; 0 when none "
+                                 "is shared), areas, trl, region (0.5 when a side lacks them)."})
     shared_areas = fields.List(fields.String(), required=True)
     areas_inferred = fields.List(
         choice(["challenge", "company"]),
@@ -55,6 +62,7 @@ class MatchItemSchema(Output):
         out: dict[str, Any] = {
             "rank": item.rank,
             "score": round(float(item.score), 6),
+            "band": item.band,
             "components": {k: round(float(v), 6) for k, v in item.components.items()},
             "shared_areas": [a.slug for a in item.shared_areas],
             "areas_inferred": list(item.areas_inferred),

@@ -242,7 +242,8 @@ def test_recommendation_json_carries_no_company_or_internal_fields(world, as_rol
     # Cookie, not bearer: see test_api_token_lock.py for the bearer + index-build lock.
     data = as_role("sme_unvetted").get("/api/v1/me/recommendations?top_k=100").get_json()
     assert data["items"], "expected recommendations"
-    allowed = {"challenge", "rank", "score", "components", "shared_areas", "areas_inferred",
+    allowed = {"challenge", "rank", "score", "band", "components", "shared_areas",
+               "areas_inferred",
                "top_terms", "best_passages", "notes"}
     for item in data["items"]:
         assert set(item) <= allowed, set(item) - allowed

@@ -127,8 +127,12 @@ def test_matches_api(api, make_user, make_company, make_challenge):
     assert body["items"][0]["company"]["name"] == "Sonar AS"
     assert set(body["items"][0]["company"]) == {"id", "name"}
     assert set(body["items"][0]) >= MATCH_KEYS
-    assert set(body["items"][0]["components"]) == {"semantic", "lexical", "areas", "trl",
-                                                   "region"}
+    # The evidence behind the fit, with the page's meaning: neither side gives areas, TRL or
+    # region here, so only the text evidence is there.
+    top = body["items"][0]
+    assert set(top["components"]) == {"text", "terms"}
+    assert all(0.0 <= v <= 1.0 for v in top["components"].values())
+    assert top["band"] in {"strong", "good", "possible", "weak"}
     for item in body["items"]:  # neither side chose areas: whatever is shared was inferred
         assert item["areas_inferred"] == (["challenge", "company"] if item["shared_areas"]
                                           else [])

@@ -3,6 +3,7 @@
 import json
 import logging
 
+import pytest
 from sqlalchemy import func, select
 
 from matching.matcher import challenge_text
@@ -40,12 +41,15 @@ def test_matchmaking_proposes_top_n_with_regional_boost(client, login, organiser
     top = sorted(rows, key=lambda p: -p.score)[:2]
     assert {p.company_id for p in top} == {c.id for c in local}
     explanation = json.loads(top[0].components)
-    assert explanation["components"]["event_region"] == 1.0
-    assert "semantic" in explanation["components"]
+    # The boost is an addition to the fit, not evidence: stored beside it.
+    assert explanation["boost"] == 0.3
+    assert top[0].score == pytest.approx(min(1.0, explanation["fit"] + 0.3), abs=1e-3)
+    assert "text" in explanation["components"]
+    assert "event_region" not in explanation["components"]
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "event_matchmaking"))
     assert json.loads(entry.details)["created"] == 3
     page = client.get(f"/events/{event.id}/matches").get_data(as_text=True)
-    assert "Sonar firm" in page and "Event region" in page
+    assert "Sonar firm" in page and "regional boost" in page
     # the form offers the size of the last run again, not the default
     assert 'name="top_n"' in page and 'value="3"' in page.split('name="top_n"')[1][:200]
 

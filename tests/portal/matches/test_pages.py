@@ -41,7 +41,8 @@ def test_owner_sees_explained_matches(client, login, setup):
     assert "<mark>sonar</mark>" in html.lower()
     assert "&amp;" in html and "&lt;ships&gt;" in html  # passage text escaped, then marked
     assert "Underwater technology" in html
-    assert "weights <code>default</code>" in html
+    # Staff see the model and weights in the details line.
+    assert "weights default" in html
     assert "hashing" in html  # the model id
     assert html.index("Sonar &lt;b&gt;") < html.index("Food AS")
 

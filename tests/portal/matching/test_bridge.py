@@ -48,7 +48,14 @@ def test_rank_companies_explains_and_returns_rows(app, population):
     assert result.items[0].company.name == "Sonar AS"
     top = result.items[0]
     assert 0.0 <= top.score <= 1.0
-    assert set(top.components) == {"semantic", "lexical", "areas", "trl", "region"}
+    # The shown score is the fit (no boost here); the components are its evidence, and only
+    # the evidence both sides gave data for (no company here gives a region or TRL range
+    # that the challenge shares).
+    assert top.score == pytest.approx(top.fit) and top.boost == 0.0
+    assert {"text", "terms", "areas"} <= set(top.components)
+    assert set(top.components) <= {"text", "terms", "areas", "trl", "region"}
+    assert top.components["terms"] > 0  # "sonar" is shared
+    assert top.band in {"strong", "good", "possible", "weak"}
     assert [a.slug for a in top.shared_areas] == ["underwater-technology"]
     assert "sonar" in top.top_terms
     assert "sonar" in top.best_passages["challenge"].lower()
@@ -113,9 +120,9 @@ def test_vetted_challenge_masks_unvetted_companies_before_ranking(app, populatio
     calls = []
     original = matching_library.Matcher.rank_companies
 
-    def spy(self, challenge_id, top_k=20, mask=None):
+    def spy(self, challenge_id, top_k=20, mask=None, **kwargs):
         calls.append((list(self.company_ids_), None if mask is None else mask.copy()))
-        return original(self, challenge_id, top_k=top_k, mask=mask)
+        return original(self, challenge_id, top_k=top_k, mask=mask, **kwargs)
 
     monkeypatch.setattr(matching_library.Matcher, "rank_companies", spy)
     result = matching.rank_companies(db.session, None, secret)
@@ -137,18 +144,25 @@ def test_filters(app, population):
     assert vetted.candidates == 1
 
 
-def test_regional_boost_is_a_separate_component(app, population):
+def test_regional_boost_is_an_addition_to_the_fit(app, population):
     challenge = population["challenge"]
     plain = matching.rank_companies(db.session, None, challenge)
-    boosted = matching.rank_companies(db.session, None, challenge, boost_county="Oslo", boost=0.5)
-    food = next(i for i in boosted.items if i.company.name == "Food AS")
-    food_plain = next(i for i in plain.items if i.company.name == "Food AS")
-    assert food.components["event_region"] == 1.0
-    assert food.weights["event_region"] == 0.5
-    assert food.score == pytest.approx(min(1.0, food_plain.score + 0.5))
-    assert boosted.items[0].company.name == "Food AS"
+    assert [i.company.name for i in plain.items][-1] == "Drone AS"
+    boosted = matching.rank_companies(db.session, None, challenge, boost_county="Troms",
+                                      boost=0.5)
+    drone = next(i for i in boosted.items if i.company.name == "Drone AS")
+    drone_plain = next(i for i in plain.items if i.company.name == "Drone AS")
+    assert drone.boost == 0.5
+    assert drone.fit == pytest.approx(drone_plain.fit)  # the fit itself is unchanged
+    assert drone.score == pytest.approx(min(1.0, drone_plain.fit + 0.5))
+    assert drone.components == drone_plain.components  # the boost is not evidence
+    # Ordered by fit plus boost: the boosted company moves up, past a company that fits
+    # about as poorly but is not in the region.
+    keys = [i.score for i in boosted.items]
+    assert keys == sorted(keys, reverse=True)
+    assert [i.company.name for i in boosted.items] == ["Sonar AS", "Drone AS", "Food AS"]
     sonar = next(i for i in boosted.items if i.company.name == "Sonar AS")
-    assert sonar.components["event_region"] == 0.0
+    assert sonar.boost == 0.0 and sonar.score == pytest.approx(sonar.fit)
     assert all(0.0 <= i.score <= 1.0 for i in boosted.items)
 
 
