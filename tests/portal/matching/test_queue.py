@@ -3,12 +3,14 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from portal.db import db, utcnow
 from portal.models import EncodingJob
 from portal.services.matching import queue
+from tests.conftest import USES_POSTGRES
 
 LEASE = timedelta(minutes=10)
 
@@ -35,6 +37,23 @@ def test_jobs_are_claimed_oldest_first_and_only_once(app):
     db.session.commit()
     assert [c.row_id for c in second] == [2]
     assert queue.claim(db.session, limit=5, lease=LEASE, now=now) == []
+
+
+@pytest.mark.skipif(not USES_POSTGRES, reason="row locks: PostgreSQL only")
+def test_concurrent_workers_skip_the_jobs_another_is_claiming(app):
+    _enqueue(row_id=1)
+    _enqueue(row_id=2)
+    other = Session(bind=db.engine)
+    try:
+        [first] = queue.claim(other, limit=1)  # not committed yet: its row stays locked
+        # Without SKIP LOCKED this claim would wait for that lock (and fail after 2 s).
+        db.session.execute(text("SET LOCAL lock_timeout = '2s'"))
+        [second] = queue.claim(db.session, limit=1)
+        assert (first.row_id, second.row_id) == (1, 2)
+        other.commit()
+        db.session.commit()
+    finally:
+        other.close()
 
 
 def test_a_job_whose_worker_died_is_claimed_again_when_its_lease_runs_out(app):
