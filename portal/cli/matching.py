@@ -29,11 +29,15 @@ def reindex(quiet: bool) -> None:
     )
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _batch_line(report: matching.BatchReport) -> str:
     failed = f", {report.failed} failed" if report.failed else ""
-    return (f"Encoded {report.done} of {report.claimed} texts{failed} ({report.encoded} passages "
-            f"new, {report.reused} already stored) in {report.seconds:.1f} s; "
-            f"{report.status.waiting} waiting.")
+    return (f"Encoded {report.done} of {_count(report.claimed, 'text')}{failed} "
+            f"({_count(report.encoded, 'passage')} new, {report.reused} already stored) in "
+            f"{report.seconds:.1f} s; {report.status.waiting} waiting.")
 
 
 @click.command("encode-worker")
@@ -54,15 +58,16 @@ def encode_worker(once: bool, batch_size: int | None, poll: float | None) -> Non
     worker = matching.EncodingWorker(app, settings)
     status = matching.encoding_status(db.session)
     db.session.remove()
-    click.echo(f"{status.waiting} texts wait for encoding"
+    click.echo(f"{_count(status.waiting, 'text')} "
+               f"{'waits' if status.waiting == 1 else 'wait'} for encoding"
                + (f", {status.failed} given up." if status.failed else "."))
     if once:
         reports = worker.drain(on_batch=lambda report: click.echo(_batch_line(report)))
         done = sum(r.done for r in reports)
         failed = sum(r.failed for r in reports)
         after = matching.encoding_status(db.session)
-        click.echo(f"Done: {done} texts encoded, {failed} failed; {after.waiting} waiting, "
-                   f"{after.failed} given up.")
+        click.echo(f"Done: {_count(done, 'text')} encoded, {failed} failed; "
+                   f"{after.waiting} waiting, {after.failed} given up.")
         return
 
     def stop(_signum: int, _frame: object) -> None:

@@ -117,7 +117,7 @@ def test_flask_encode_worker_once_drains_the_queue_and_prints_progress(app, runn
     lines = result.output.splitlines()
     assert lines[0] == "5 texts wait for encoding."
     assert sum(line.startswith("Encoded 2 of 2 texts") for line in lines) == 2
-    assert any(line.startswith("Encoded 1 of 1 texts") and line.endswith("0 waiting.")
+    assert any(line.startswith("Encoded 1 of 1 text (") and line.endswith("0 waiting.")
                for line in lines)
     assert lines[-1] == "Done: 5 texts encoded, 0 failed; 0 waiting, 0 given up."
     assert _job_count() == 0
