@@ -307,8 +307,8 @@ def encode_texts(challenge_texts: Sequence[str], company_texts: Sequence[str]) -
     The passages of every text go through the engine's encoder; with a multilingual companion
     (``minilm+e5``) also the first passages the matcher reads with it, each side with the
     encoder the matcher uses for that side. Only passages missing from the embedding store are
-    encoded, and they are stored there. The engine's lock is held meanwhile, so the model is
-    never used by a rebuild and a worker at once.
+    encoded, and they are stored there. The engine's lock is not taken: a request that needs a
+    rebuild meanwhile must neither wait for the worker nor be served the previous index.
 
     Returns:
         ``{"encoded": n, "reused": n}`` passages, over all encoders.
@@ -322,16 +322,15 @@ def encode_texts(challenge_texts: Sequence[str], company_texts: Sequence[str]) -
             totals["encoded"] += int(encoder.last_stats.get("encoded", 0))
             totals["reused"] += int(encoder.last_stats.get("reused", 0))
 
-    with engine.lock:
-        encoder = engine.encoder
-        run(encoder, [p for t in [*challenge_texts, *company_texts] for p in encoder.passages(t)])
-        # The matcher's own defaults say which encoder reads which side, and how far.
-        matcher = matching.Matcher(encoder=encoder)
-        pair = matcher.multilingual_encoders()
-        if pair is not None:
-            cap = matcher.multilingual_passages
-            for side, texts in zip(pair, (challenge_texts, company_texts), strict=True):
-                run(side, [p for t in texts for p in side.passages(t)[:cap]])
+    encoder = engine.encoder
+    run(encoder, [p for t in [*challenge_texts, *company_texts] for p in encoder.passages(t)])
+    # The matcher's own defaults say which encoder reads which side, and how far.
+    matcher = matching.Matcher(encoder=encoder)
+    pair = matcher.multilingual_encoders()
+    if pair is not None:
+        cap = matcher.multilingual_passages
+        for side, texts in zip(pair, (challenge_texts, company_texts), strict=True):
+            run(side, [p for t in texts for p in side.passages(t)[:cap]])
     return totals
 
 

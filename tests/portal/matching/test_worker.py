@@ -1,6 +1,7 @@
 """The encoding worker: batches, errors, dead workers' jobs, the multilingual companion, the
 ``flask encode-worker`` command and where the worker runs."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from portal.services.matching.engine import encode_texts
 
 SONAR = "Passive sonar arrays and hydrophones for anti-submarine warfare."
 DRONES = "Autonomous drones with computer vision for search and rescue in the Arctic."
+WAIT_SECONDS = 30
 
 
 def _enqueue(kind: str, row_id: int, text: str) -> None:
@@ -142,3 +144,32 @@ def test_an_unknown_worker_mode_is_refused():
 def test_tests_start_no_worker_thread(app, client):
     client.get("/")
     assert worker.EXTENSION_KEY not in app.extensions
+
+
+def test_a_ranking_meanwhile_neither_waits_for_the_worker_nor_gets_the_old_index(
+        app, make_company, make_challenge, monkeypatch):
+    make_company(description=SONAR)
+    matching.rank_companies(db.session, None, make_challenge(problem=DRONES))  # an index exists
+    encoder = matching.get_engine(app).encoder
+    started, release = threading.Event(), threading.Event()
+    real = encoder.encode_passages
+
+    def slow_in_the_worker(passages):
+        if threading.current_thread() is not threading.main_thread():
+            started.set()
+            release.wait(WAIT_SECONDS)
+        return real(passages)
+
+    monkeypatch.setattr(encoder, "encode_passages", slow_in_the_worker)
+    _enqueue("company", 99, "Thermal cameras for border surveillance.")
+    background = threading.Thread(target=worker.EncodingWorker(app).run_once)
+    background.start()
+    try:
+        assert started.wait(WAIT_SECONDS)  # the worker is encoding now
+        new = make_challenge(title="Sonar", problem=SONAR)
+        result = matching.rank_companies(db.session, None, new)
+        assert [item.company.description for item in result.items] == [SONAR]
+    finally:
+        release.set()
+        background.join(WAIT_SECONDS)
+    assert _job_count() == 0
