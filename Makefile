@@ -17,7 +17,7 @@ export TRANSFORMERS_OFFLINE := 1
 WHEELS := $(wildcard /opt/wheels)
 PIP_FLAGS := $(if $(WHEELS),--find-links $(WHEELS),)
 
-.PHONY: venv run serve test lint audit bench migrate seed loadtest clean translations extract
+.PHONY: venv run serve encode-worker test lint audit bench migrate seed loadtest clean translations extract
 
 venv: $(STAMP) translations
 
@@ -52,6 +52,10 @@ run: seed
 serve: migrate
 	PORTAL_ENV=$${PORTAL_ENV:-production} BIND=$${BIND:-$(HOST):$(PORT)} \
 		$(BIN)/gunicorn --config gunicorn.conf.py "app:app"
+
+# Beside `make serve`: encodes saved texts for the matcher (ENCODING_WORKER=process there).
+encode-worker: migrate
+	PORTAL_ENV=$${PORTAL_ENV:-production} $(FLASK) encode-worker
 
 # axe-core for the browser tests' accessibility checks (package.json, pinned in package-lock.json).
 node_modules/.package-lock.json: package.json package-lock.json

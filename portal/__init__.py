@@ -75,6 +75,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     from portal.cli import init_app as init_cli
+    from portal.services.matching import worker as encoding_worker
 
     init_cli(app)
+    encoding_worker.init_app(app)  # registers a hook; the thread starts with the first request
     return app

@@ -78,6 +78,10 @@ def load_config(instance_path: Path) -> dict:
         # challenges blended per language pairing; see docs/matching.md); "hashing" swaps in
         # a fast deterministic encoder (tests of plumbing only).
         "MATCHER_ENCODER": os.environ.get("MATCHER_ENCODER", "minilm"),
+        # Who encodes saved texts (docs/matching.md): "thread" (in the serving process, the
+        # development default), "process" (`flask encode-worker` beside the web server, the
+        # production default) or "off" (the tests' default; rebuilds still encode).
+        "ENCODING_WORKER": os.environ.get("ENCODING_WORKER") or None,
         "SMTP_HOST": os.environ.get("SMTP_HOST") or None,
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", 587)),
         "SMTP_USER": os.environ.get("SMTP_USER") or None,

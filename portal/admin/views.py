@@ -1,4 +1,5 @@
-"""Administration: approve and manage accounts, vet companies, technology areas, the audit log."""
+"""Administration: approve and manage accounts, vet companies, technology areas, the audit log,
+the outbox and the matcher's encoding queue."""
 
 from flask import (
     Blueprint,
@@ -23,7 +24,7 @@ from portal.i18n import area_name
 from portal.models import Area, Company, User
 from portal.models.enums import Role, label
 from portal.params import page_arg
-from portal.services import accounts, audit, mail
+from portal.services import accounts, audit, mail, matching
 
 from .forms import AreaForm, AuditFilterForm, CompanyFilterForm, RoleForm, UserFilterForm
 
@@ -238,3 +239,15 @@ def outbox():
     """Account e-mail (reset and verification links, notices) not tied to an event."""
     return render_template("admin/outbox.html", messages=mail.account_messages(db.session),
                            smtp=mail.smtp_configured(current_app.config))
+
+
+# --- Matching --------------------------------------------------------------------------------
+
+
+@bp.get("/matching")
+def matching_status():
+    """The matcher's model and weights, and the saved texts waiting for encoding."""
+    return render_template("admin/matching.html", stamp=matching.current_stamp(db.session),
+                           queue=matching.encoding_status(db.session),
+                           failed=matching.failed_encodings(db.session),
+                           mode=matching.worker_mode(current_app.config))

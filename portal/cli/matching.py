@@ -1,6 +1,10 @@
-"""Matcher commands: ``reindex``, ``matching-report`` and ``refit-weights``."""
+"""Matcher commands: ``reindex``, ``encode-worker``, ``matching-report`` and ``refit-weights``."""
+
+import signal
+from dataclasses import replace
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from portal.db import db
@@ -23,6 +27,58 @@ def reindex(quiet: bool) -> None:
         f"Encoded {stats['encoded']} passages, reused {stats['reused']} cached, in "
         f"{stats['seconds']:.1f} s (model {stamp['model']}, weights {stamp['weights_version']})."
     )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _batch_line(report: matching.BatchReport) -> str:
+    failed = f", {report.failed} failed" if report.failed else ""
+    return (f"Encoded {report.done} of {_count(report.claimed, 'text')}{failed} "
+            f"({_count(report.encoded, 'passage')} new, {report.reused} already stored) in "
+            f"{report.seconds:.1f} s; {report.status.waiting} waiting.")
+
+
+@click.command("encode-worker")
+@click.option("--once", is_flag=True, help="Encode what waits, then exit.")
+@click.option("--batch-size", type=click.IntRange(1), default=None,
+              help="Texts per batch (default 16, or ENCODING_BATCH_SIZE).")
+@click.option("--poll", type=click.FloatRange(0.1), default=None,
+              help="Seconds between looks at an empty queue (default 5).")
+@with_appcontext
+def encode_worker(once: bool, batch_size: int | None, poll: float | None) -> None:
+    """Encode saved texts queued for the matcher (run beside the web server in production)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    settings = matching.Settings.from_config(app.config)
+    if batch_size is not None:
+        settings = replace(settings, batch_size=batch_size)
+    if poll is not None:
+        settings = replace(settings, poll_seconds=poll)
+    worker = matching.EncodingWorker(app, settings)
+    status = matching.encoding_status(db.session)
+    db.session.remove()
+    click.echo(f"{_count(status.waiting, 'text')} "
+               f"{'waits' if status.waiting == 1 else 'wait'} for encoding"
+               + (f", {status.failed} given up." if status.failed else "."))
+    if once:
+        reports = worker.drain(on_batch=lambda report: click.echo(_batch_line(report)))
+        done = sum(r.done for r in reports)
+        failed = sum(r.failed for r in reports)
+        after = matching.encoding_status(db.session)
+        click.echo(f"Done: {_count(done, 'text')} encoded, {failed} failed; "
+                   f"{after.waiting} waiting, {after.failed} given up.")
+        return
+
+    def stop(_signum: int, _frame: object) -> None:
+        worker.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    click.echo(f"Encoding worker running (batches of {settings.batch_size}); "
+               "Ctrl-C or SIGTERM stops it after its batch.")
+    worker.run_forever(on_batch=lambda report: click.echo(_batch_line(report)))
+    click.echo("Encoding worker stopped.")
 
 
 @click.command("matching-report")
@@ -65,4 +121,4 @@ def refit_weights(seed: int, min_judgements: int) -> None:
         click.echo(report.note)
 
 
-COMMANDS = [reindex, matching_report, refit_weights]
+COMMANDS = [reindex, encode_worker, matching_report, refit_weights]

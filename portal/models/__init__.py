@@ -13,7 +13,13 @@ from portal.models.event import (
     Notification,
     OutboxMessage,
 )
-from portal.models.matching import Embedding, MatcherWeights, MatchFeedback, Shortlist
+from portal.models.matching import (
+    Embedding,
+    EncodingJob,
+    MatcherWeights,
+    MatchFeedback,
+    Shortlist,
+)
 from portal.models.taxonomy import Area, area_links
 from portal.models.user import ApiToken, User
 
@@ -26,6 +32,7 @@ __all__ = [
     "Conversation",
     "ConversationRead",
     "Embedding",
+    "EncodingJob",
     "Event",
     "EventChallenge",
     "EventPair",

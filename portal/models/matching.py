@@ -2,8 +2,11 @@ from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
+    Integer,
     LargeBinary,
     String,
     Text,
@@ -23,6 +26,39 @@ class Embedding(Base):
     text_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class EncodingJob(Base):
+    """A saved text whose passages wait to be encoded by the background worker.
+
+    One row per challenge or company (``kind``, ``row_id``): a second save before the worker
+    ran replaces the text of the pending job. ``leased_until`` is set when a worker claims the
+    job (a worker that dies leaves a lease that runs out, and the job is claimed again) and
+    after a failed attempt (the time before the next try). ``row_id`` has no foreign key: it
+    names a row of ``challenges`` or of ``companies``, and a job outliving its row only encodes
+    a text nobody ranks.
+    """
+
+    __tablename__ = "encoding_jobs"
+    __table_args__ = (
+        UniqueConstraint("kind", "row_id"),
+        CheckConstraint("kind IN ('challenge', 'company')", name="kind"),
+        CheckConstraint("attempts >= 0", name="attempts"),
+        CheckConstraint("length(text_hash) = 64", name="text_hash"),
+        Index("ix_encoding_jobs_created_at_id", "created_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    row_id: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    # sha256 of ``text``: a worker deletes the job it encoded only if no save replaced it since.
+    text_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    leased_until: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class MatchFeedback(Base):

@@ -181,8 +181,9 @@ def _apply(session: Session, challenge: Challenge, data: ChallengeData) -> None:
 def create_challenge(session: Session, owner: User, data: ChallengeData) -> Challenge:
     """Create a challenge owned by ``owner`` on behalf of their unit.
 
-    Its text is encoded for the matcher once the caller commits (a failure to do so is logged
-    and never fails the save: see :mod:`portal.services.matching.refresh`).
+    Its text is queued for the matcher's encoding worker in this transaction, and encoded after
+    the caller commits (a failure to do so never fails the save: see
+    :mod:`portal.services.matching.refresh`).
 
     Args:
         session: database session.
@@ -214,7 +215,7 @@ def update_challenge(session: Session, actor: User, challenge: Challenge,
                      data: ChallengeData) -> Challenge:
     """Apply an edit; the caller has checked ``can_edit_challenge``.
 
-    The challenge's text is encoded for the matcher once the caller commits
+    The challenge's text is queued for the matcher's encoding worker in this transaction
     (:func:`portal.services.matching.refresh_after_commit`; a failure never fails the save).
 
     When the status moves to closed or awarded, the users of every company that expressed interest

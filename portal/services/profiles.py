@@ -87,9 +87,9 @@ def save_profile(session: Session, user: User, company: Company | None,
     A new profile is linked to ``user``. Changing the clearance status, or any field of the
     legal identity (``IDENTITY_FIELDS``), withdraws any admin verification, since the admin
     verified the old status of the old identity; a withdrawal by identity change is audited on
-    its own and every active administrator is notified. The description is encoded for the
-    matcher once the caller commits (a failure to do so is logged and never fails the save: see
-    :mod:`portal.services.matching.refresh`).
+    its own and every active administrator is notified. The description is queued for the
+    matcher's encoding worker in this transaction and encoded after the caller commits (a
+    failure to do so never fails the save: see :mod:`portal.services.matching.refresh`).
 
     Args:
         session: database session.

@@ -6,7 +6,9 @@ challenge (or a challenge a user may not see) is never scored, returned or count
 
 Modules:
     engine: the per-app engine (encoder, fitted index, rebuilds) and reindexing.
-    refresh: encoding a saved row after the commit, and the failure policy of doing so.
+    refresh: queueing a saved row's text for encoding, and the failure policy of doing so.
+    queue: the encoding jobs (claim, finish, fail, status) and their retry policy.
+    worker: the background encoding worker (thread, ``flask encode-worker``).
     freshness: the write generation and the data fingerprint that say when to rebuild.
     store: passage vectors in the ``embeddings`` table (the library's embedding cache).
     documents: rows as matcher documents; the taxonomy and the active weights.
@@ -35,6 +37,9 @@ from portal.services.matching.engine import (
     reindex,
 )
 from portal.services.matching.page import MatchPage, match_page
+from portal.services.matching.queue import QueueStatus
+from portal.services.matching.queue import failed_jobs as failed_encodings
+from portal.services.matching.queue import status as encoding_status
 from portal.services.matching.ranking import (
     MatchItem,
     MatchList,
@@ -44,17 +49,24 @@ from portal.services.matching.ranking import (
     rank_companies,
 )
 from portal.services.matching.refresh import refresh_after_commit
+from portal.services.matching.worker import BatchReport, EncodingWorker, Settings, worker_mode
 
 __all__ = [
     "COVERAGE_WELL",
+    "BatchReport",
+    "EncodingWorker",
     "MatchItem",
     "MatchList",
     "MatchPage",
+    "QueueStatus",
+    "Settings",
     "accept_suggested_areas",
     "area_coverage",
     "best_companies",
     "challenge_area_slugs",
     "current_stamp",
+    "encoding_status",
+    "failed_encodings",
     "fit_band",
     "get_engine",
     "index_all",
@@ -66,4 +78,5 @@ __all__ = [
     "refresh_after_commit",
     "reindex",
     "suggest_areas",
+    "worker_mode",
 ]

@@ -301,6 +301,39 @@ def encode_text(text: str) -> dict[str, int]:
     return {"encoded": int(stats.get("encoded", 0)), "reused": int(stats.get("reused", 0))}
 
 
+def encode_texts(challenge_texts: Sequence[str], company_texts: Sequence[str]) -> dict[str, int]:
+    """Encode, in one batch per encoder, the passages the index will need for these texts.
+
+    The passages of every text go through the engine's encoder; with a multilingual companion
+    (``minilm+e5``) also the first passages the matcher reads with it, each side with the
+    encoder the matcher uses for that side. Only passages missing from the embedding store are
+    encoded, and they are stored there. The engine's lock is not taken: a request that needs a
+    rebuild meanwhile must neither wait for the worker nor be served the previous index.
+
+    Returns:
+        ``{"encoded": n, "reused": n}`` passages, over all encoders.
+    """
+    engine = get_engine()
+    totals = {"encoded": 0, "reused": 0}
+
+    def run(encoder: Any, passages: list[str]) -> None:
+        if passages:
+            encoder.encode_passages(passages)
+            totals["encoded"] += int(encoder.last_stats.get("encoded", 0))
+            totals["reused"] += int(encoder.last_stats.get("reused", 0))
+
+    encoder = engine.encoder
+    run(encoder, [p for t in [*challenge_texts, *company_texts] for p in encoder.passages(t)])
+    # The matcher's own defaults say which encoder reads which side, and how far.
+    matcher = matching.Matcher(encoder=encoder)
+    pair = matcher.multilingual_encoders()
+    if pair is not None:
+        cap = matcher.multilingual_passages
+        for side, texts in zip(pair, (challenge_texts, company_texts), strict=True):
+            run(side, [p for t in texts for p in side.passages(t)[:cap]])
+    return totals
+
+
 def index_company(session: Session, company: Company) -> dict[str, int]:
     """Encode one company's passages now (only those not cached), e.g. after a profile save.
 

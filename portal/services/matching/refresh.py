@@ -1,57 +1,34 @@
 """Refreshing the index after a save, with one failure policy.
 
 A service that saves a challenge or a company profile calls :func:`refresh_after_commit`. The
-saved text's passages are encoded once the caller commits (never for a rolled-back save), so the
-next ranking finds their vectors in the embedding store.
+saved text is queued for encoding in the caller's transaction (:mod:`.queue`): a rolled-back
+save queues nothing, a committed one is never lost, and the save does not wait for the model.
+The background worker (:mod:`.worker`) encodes the text's passages into the embedding store
+soon after the commit, so the next rebuild of the index finds them there.
 
-Failure policy: the save never fails because the index could not refresh. An error while
-encoding is logged and dropped; the next request that ranks sees the changed data fingerprint,
-rebuilds the index and encodes whatever is missing.
+Failure policy: the save never fails because the index could not refresh. An encoding error is
+the worker's, recorded on the job and retried a few times (:mod:`.queue`); and whatever is not
+encoded when a request ranks is encoded by the rebuild that request makes (the changed data
+fingerprint says so), so rankings are never wrong, only the save no longer waits.
 """
 
 from __future__ import annotations
 
-import logging
-
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from matching.matcher import challenge_text, company_text
 from portal.models import Challenge, Company
+from portal.services.matching import queue
 from portal.services.matching.documents import challenge_document, company_document
-from portal.services.matching.engine import encode_text
-
-log = logging.getLogger(__name__)
-
-_PENDING = "matching_refresh"
 
 
 def refresh_after_commit(session: Session, row: Challenge | Company) -> None:
-    """Encode ``row``'s text once ``session`` commits (see the module's failure policy).
+    """Queue ``row``'s text for the encoding worker, in ``session``'s transaction.
 
-    The text is taken now, as the save left it: after the commit the row's attributes are
-    expired and the session may not read again inside the commit hook.
+    The text is taken now, as the save left it (the row must have its id: flushed). A second
+    save of the same row before the worker ran replaces the queued text.
     """
     if isinstance(row, Challenge):
-        text = challenge_text(challenge_document(row))
+        queue.enqueue(session, "challenge", row.id, challenge_text(challenge_document(row)))
     else:
-        text = company_text(company_document(row))
-    pending: dict[tuple[str, int], str] = session.info.setdefault(_PENDING, {})
-    pending[(type(row).__name__, row.id)] = text
-
-
-def _refresh(session: Session) -> None:
-    pending: dict[tuple[str, int], str] | None = session.info.pop(_PENDING, None)
-    for (kind, row_id), text in (pending or {}).items():
-        try:
-            encode_text(text)
-        except Exception:  # the failure policy above: a refresh never fails the save
-            log.exception("could not refresh the index for %s %s", kind, row_id)
-
-
-def _forget(session: Session, *_args: object) -> None:
-    session.info.pop(_PENDING, None)
-
-
-event.listen(Session, "after_commit", _refresh)
-event.listen(Session, "after_rollback", _forget)
+        queue.enqueue(session, "company", row.id, company_text(company_document(row)))

@@ -170,6 +170,7 @@ ROWS: list[Row] = [
     Row("admin.companies", "GET", fixed("/admin/companies"), ADMIN_ONLY),
     Row("admin.audit_log", "GET", fixed("/admin/audit"), ADMIN_ONLY),
     Row("admin.outbox", "GET", fixed("/admin/outbox"), ADMIN_ONLY),
+    Row("admin.matching_status", "GET", fixed("/admin/matching"), ADMIN_ONLY),
     Row("admin.areas", "GET", fixed("/admin/areas"), ADMIN_ONLY),
     Row("admin.areas", "POST", fixed("/admin/areas"), ADMIN_ONLY,
         form={"name": "Access test area", "kind": "emerging",

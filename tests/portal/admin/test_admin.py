@@ -4,13 +4,14 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 
 from portal.db import db, utcnow
-from portal.models import Area, AuditEntry, Company, User
+from portal.models import Area, AuditEntry, Company, EncodingJob, User
 from portal.services import audit
 
-ADMIN_PAGES = ["/admin/users", "/admin/companies", "/admin/audit", "/admin/areas"]
+ADMIN_PAGES = ["/admin/users", "/admin/companies", "/admin/audit", "/admin/areas",
+               "/admin/matching"]
 
 
 @pytest.fixture
@@ -246,3 +247,18 @@ def test_audit_log_lists_filters_and_paginates(admin_client, admin, make_user):
     body = admin_client.get("/admin/audit?outcome=failure&page=2").get_data(as_text=True)
     assert "Page 2 of 2" in body and "old@example.com" not in body
     assert admin_client.get("/admin/audit?date_from=nonsense").status_code == 200
+
+
+def test_the_matching_page_shows_the_texts_waiting_for_encoding(admin_client):
+    from portal.services.matching import queue
+
+    for row_id in (1, 2):
+        queue.enqueue(db.session, "company", row_id, f"Sonar arrays, model {row_id}.")
+    queue.enqueue(db.session, "challenge", 7, "Quiet submarines.")
+    db.session.execute(update(EncodingJob).where(EncodingJob.kind == "challenge").values(
+        attempts=queue.MAX_ATTEMPTS, last_error="RuntimeError: model file missing"))
+    db.session.commit()
+    body = admin_client.get("/admin/matching").get_data(as_text=True)
+    assert '<dd id="encoding-waiting">2 ' in body
+    assert '<dd id="encoding-failed">1</dd>' in body
+    assert "RuntimeError: model file missing" in body

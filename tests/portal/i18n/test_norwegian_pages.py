@@ -139,7 +139,7 @@ def pages(world) -> dict[str, list[str]]:
                       "/events/dashboard", f"/company/{firm}", f"/events/{e}/invitations"],
         "admin": ["/dashboard", "/admin/users", "/admin/companies", "/admin/audit",
                   "/admin/areas", "/taxonomy", "/messages", f"/messages/{talk}",
-                  "/admin/outbox"],
+                  "/admin/outbox", "/admin/matching"],
         "pending": ["/pending"],
     }
 
