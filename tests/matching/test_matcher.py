@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 import pytest
 
@@ -348,8 +350,8 @@ def test_a_list_is_ordered_by_band_then_by_ranking_score(matcher):
         ranked = matcher.rank_companies(challenge, top_k=5)
         levels = [int(band_levels(np.array([m.fit]))[0]) for m in ranked]
         assert levels == sorted(levels, reverse=True)
-        for a, b in zip(ranked, ranked[1:], strict=False):
-            if levels[ranked.index(a)] == levels[ranked.index(b)]:
+        for (level_a, a), (level_b, b) in itertools.pairwise(zip(levels, ranked, strict=True)):
+            if level_a == level_b:
                 assert a.score >= b.score
     keys = matcher.ranking_keys("sonar")
     assert [matcher.company_ids_[k] for k in np.argsort(-keys, kind="stable")][:5] == [
