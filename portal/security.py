@@ -9,6 +9,7 @@ from flask_login import current_user, logout_user
 from portal.config import DEV_ENVIRONMENTS, ConfigError
 from portal.db import db, utcnow
 from portal.extensions import login_manager
+from portal.i18n import N_
 from portal.models import User
 from portal.services.errors import Invalid
 
@@ -119,7 +120,9 @@ def init_app(app: Flask) -> None:
     # Flask-Login's remember cookie defaults to no SameSite; match the session cookie.
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to see this page."
+    # Flashed in the reader's language: Flask-Login passes it through localize_callback.
+    login_manager.login_message = N_("Please log in to see this page.")
+    login_manager.localize_callback = _
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     app.before_request(_refuse_nul_characters)

@@ -253,3 +253,16 @@ def test_an_admin_names_a_new_area_in_each_language(client, make_user, login):
     assert "Laser og kraftig mikrobølgestråling" in pages["nb"]
     assert "<h3>Directed energy</h3>" in pages["nn"]  # no Nynorsk name given: the English
     assert "<h3>Directed energy</h3>" in pages["en"]
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("nb", "Logg inn for å se denne siden."),
+    ("nn", "Logg inn for å sjå denne sida."),
+    ("en", "Please log in to see this page."),
+])
+def test_the_log_in_request_of_a_protected_page_is_in_the_visitors_language(client, header,
+                                                                           expected):
+    response = client.get("/recommendations", headers={"Accept-Language": header},
+                          follow_redirects=True)
+    assert response.request.path == "/auth/login"
+    assert expected in response.get_data(as_text=True)
