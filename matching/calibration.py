@@ -63,7 +63,10 @@ class FitCalibration:
         pairing: The language pairing of the data it was fitted on (``"en-en"``): its
             ``text_low`` is a random pair's cosine there. Another pairing's random cosine
             differs (two unrelated Norwegian texts are closer for an English model than two
-            unrelated English ones), so :func:`pairing_low` estimates it from the candidates.
+            unrelated English ones), so :func:`pairing_anchors` estimates it from the
+            candidates.
+        text_spread: The median absolute deviation of random pairs' cosines (how far apart
+            unrelated texts spread), against which another pairing's spread is compared.
     """
 
     encoder: str
@@ -76,16 +79,18 @@ class FitCalibration:
     fitted_on: str = ""
     report: dict[str, object] = field(default_factory=dict)
     pairing: str = "en-en"
+    text_spread: float = 0.0
 
     def evidence(
-        self, cosine: np.ndarray, tfidf: np.ndarray, low: float | None = None
+        self, cosine: np.ndarray, tfidf: np.ndarray, low: float | None = None,
+        span: float | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """``(text, terms)`` evidence in [0, 1] from raw cosines and TF-IDF cosines.
 
-        ``low`` replaces ``text_low`` (the cosine of a random pair) for another pairing; the
-        span to a strong cosine stays the fitted one.
+        ``low`` and ``span`` replace the fitted random-pair cosine and the distance from it to
+        a strong cosine, for another pairing (:func:`pairing_anchors`).
         """
-        span = max(self.text_high - self.text_low, 1e-6)
+        span = max(self.text_high - self.text_low if span is None else span, 1e-6)
         low = self.text_low if low is None else low
         text = np.clip((np.asarray(cosine, dtype=np.float64) - low) / span, 0.0, 1.0)
         terms = np.clip(np.asarray(tfidf, dtype=np.float64) / max(self.terms_high, 1e-6),
@@ -110,13 +115,33 @@ class FitCalibration:
 MIN_POOL = 3
 
 
-def pairing_low(calibration: FitCalibration, pairing: str, cosines: np.ndarray) -> float:
-    """The cosine of a random pair for ``pairing``: the fitted one for the calibration's own
-    pairing; for another, the median cosine of its candidates (most candidates of a list are
-    not real matches), never below the fitted one. Too few candidates: the fitted one."""
-    if pairing == calibration.pairing or len(cosines) < MIN_POOL:
-        return calibration.text_low
-    return max(calibration.text_low, float(np.median(cosines)))
+def pairing_anchors(calibration: FitCalibration, pairing: str,
+                    cosines: np.ndarray) -> tuple[float, float]:
+    """``(low, span)`` of the text evidence for ``pairing``'s candidates with ``cosines``.
+
+    The calibration's own pairing (or its mirror) keeps the fitted anchors. Another pairing
+    reads its random-pair cosine off its candidates (their median: most candidates of a list
+    are not real matches; never below the fitted one), and widens the span as far as its
+    candidates spread wider than the calibration's random pairs did (never narrower): the
+    English model puts two unrelated Norwegian texts closer together than two unrelated
+    English ones, and a multilingual model crowds texts of one language more than texts of
+    two. With fewer than :data:`MIN_POOL` candidates, the fitted anchors.
+    """
+    span = calibration.text_high - calibration.text_low
+    if covers(calibration, pairing) or len(cosines) < MIN_POOL:
+        return calibration.text_low, span
+    cosines = np.asarray(cosines, dtype=np.float64)
+    middle = float(np.median(cosines))
+    if calibration.text_spread > 0:
+        spread = float(np.median(np.abs(cosines - middle)))
+        span *= max(1.0, spread / calibration.text_spread)
+    return max(calibration.text_low, middle), span
+
+
+def covers(calibration: FitCalibration, pairing: str) -> bool:
+    """Whether ``calibration`` was fitted on ``pairing`` or on its mirror (``nb-en``/``en-nb``)."""
+    query, document = calibration.pairing.split("-")
+    return pairing in (calibration.pairing, f"{document}-{query}")
 
 
 def band(fit: float) -> str:
@@ -179,6 +204,7 @@ class FitCalibrator:
         if y.all() or not y.any():
             raise ValueError("need both real matches and random pairs")
         low = float(np.median(cosine[~y]))
+        spread = float(np.median(np.abs(cosine[~y] - low)))
         high = float(np.quantile(cosine[y], self.high_quantile))
         terms_high = float(np.quantile(tfidf[y], self.high_quantile))
         draft = FitCalibration(self.encoder, low, max(high, low + 1e-3), max(terms_high, 1e-3),
@@ -190,6 +216,7 @@ class FitCalibrator:
         self.calibration_ = FitCalibration(
             self.encoder, draft.text_low, draft.text_high, draft.terms_high, coef,
             float(model.intercept_[0]), fitted_on=self.fitted_on, pairing=self.pairing,
+            text_spread=spread,
         )
         neutral = dict.fromkeys(STRUCTURED_SHIFT, np.full(len(y), 0.5))
         fits = self.calibration_.fit_scores({"text": text, "terms": terms, **neutral})

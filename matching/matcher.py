@@ -19,7 +19,7 @@ from matching.calibration import (
     band_levels,
     calibration_for,
     load_calibrations,
-    pairing_low,
+    pairing_anchors,
 )
 from matching.documents import (
     areas_fit,
@@ -368,7 +368,8 @@ class Matcher(AreaIndex, MultilingualIndex):
 
         The text evidence of a pairing whose semantic part uses the multilingual encoder comes
         from that encoder's cosine (with its calibration): across languages, MiniLM's cosine
-        says little.
+        says little. A pairing a calibration was not fitted on is anchored on its own
+        candidates (:func:`matching.calibration.pairing_anchors`).
         """
         scores, per_key = self._blend(comps, keys)
         n = len(idx)
@@ -385,8 +386,8 @@ class Matcher(AreaIndex, MultilingualIndex):
                 calibration, cos = self.multilingual_calibration_, multi[sel]
             else:
                 calibration, cos = self.calibration_, cosine[sel]
-            low = pairing_low(calibration, str(key), cos)
-            text, terms = calibration.evidence(cos, tfidf[sel], low=low)
+            low, span = pairing_anchors(calibration, str(key), cos)
+            text, terms = calibration.evidence(cos, tfidf[sel], low=low, span=span)
             evidence["text"][sel], evidence["terms"][sel] = text, terms
             fit[sel] = calibration.fit_scores({k: v[sel] for k, v in evidence.items()})
         raw = {"cosine": cosine, "multilingual": multi, "tfidf": tfidf}

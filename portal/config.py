@@ -74,10 +74,10 @@ def load_config(instance_path: Path) -> dict:
         "VERIFY_LINK_MAX_AGE": timedelta(days=7),
         "MATCHER_MODEL_PATH": os.environ.get("MATCHER_MODEL_PATH") or None,
         "MATCHER_DEVICE": os.environ.get("MATCHER_DEVICE", "cpu"),
-        # minilm (English, default), e5 (multilingual alone), minilm+e5 (Norwegian and English
-        # challenges blended per language pairing; see docs/matching.md); "hashing" swaps in
-        # a fast deterministic encoder (tests of plumbing only).
-        "MATCHER_ENCODER": os.environ.get("MATCHER_ENCODER", "minilm"),
+        # minilm+e5 (default: Norwegian and English challenges, blended per language pairing;
+        # see docs/matching.md), minilm (English only, faster to encode), e5 (multilingual
+        # alone); "hashing" swaps in a fast deterministic encoder (tests of plumbing only).
+        "MATCHER_ENCODER": os.environ.get("MATCHER_ENCODER", "minilm+e5"),
         # Who encodes saved texts (docs/matching.md): "thread" (in the serving process, the
         # development default), "process" (`flask encode-worker` beside the web server, the
         # production default) or "off" (the tests' default; rebuilds still encode).

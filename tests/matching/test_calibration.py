@@ -14,7 +14,9 @@ from matching.calibration import (
     band,
     band_shares,
     calibration_for,
+    covers,
     load_calibrations,
+    pairing_anchors,
 )
 
 
@@ -101,3 +103,28 @@ def test_the_shipped_calibrations_load_and_are_chosen_by_model():
     # The file is what the calibrations serialise to (nothing hand-edited lost on a rewrite).
     raw = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
     assert {name: c.to_json() for name, c in calibrations.items()} == raw
+
+
+def test_another_pairing_is_anchored_on_its_own_candidates():
+    calibration = FitCalibration("minilm", 0.2, 0.6, 0.3, {"text": 4.0, "text_terms": 2.0},
+                                 -2.0, pairing="en-en", text_spread=0.05)
+    crowded = np.array([0.50, 0.52, 0.55, 0.60, 0.90])  # unrelated texts sit close together
+    # The calibration's own pairing keeps the fitted anchors, whatever its candidates.
+    assert pairing_anchors(calibration, "en-en", crowded) == (0.2, pytest.approx(0.4))
+    low, span = pairing_anchors(calibration, "nb-nb", crowded)
+    assert low == pytest.approx(0.55)  # the candidates' median
+    assert span == pytest.approx(0.4)  # they spread less than random pairs did: not narrowed
+    wide = np.array([0.3, 0.5, 0.7, 0.9, 0.95])
+    low, span = pairing_anchors(calibration, "nb-nb", wide)
+    assert low == pytest.approx(0.7) and span == pytest.approx(0.4 * 0.2 / 0.05)
+    # Too few candidates to tell: the fitted anchors.
+    assert pairing_anchors(calibration, "nb-nb", crowded[:2]) == (0.2, pytest.approx(0.4))
+    # Never below the fitted random-pair cosine.
+    assert pairing_anchors(calibration, "nb-nb", np.array([0.0, 0.05, 0.1]))[0] == 0.2
+
+
+def test_a_calibration_covers_its_pairing_and_the_mirror():
+    e5 = FitCalibration("e5", 0.8, 0.85, 0.1, {"text": 1.0, "text_terms": 1.0}, 0.0,
+                        pairing="nb-en")
+    assert covers(e5, "nb-en") and covers(e5, "en-nb")
+    assert not covers(e5, "nb-nb") and not covers(e5, "en-en")
