@@ -22,6 +22,8 @@ from portal.api import (  # noqa: E402, F401  (route modules)
     companies,
     conversations,
     events,
+    feedback,
+    interests,
     me,
     openapi,
 )

@@ -74,14 +74,15 @@ OPERATIONS: dict[str, dict[str, dict[str, Any]]] = {
 def build_document() -> dict[str, Any]:
     """The OpenAPI document: the resource schemas as components, every route module's
     operations as paths."""
-    from portal.api import challenges, companies, conversations, events, me
+    from portal.api import challenges, companies, conversations, events, feedback, interests, me
 
     plugin = MarshmallowPlugin()
     spec = APISpec(
         title="SME Challenge Portal API", version="1", openapi_version="3.0.3",
         plugins=[plugin],
-        info={"description": "Challenges, explained matches and recommendations, company "
-                             "profiles and events. Authenticate with a personal API token "
+        info={"description": "Challenges, explained matches and recommendations, judgements "
+                             "of matches, expressions of interest, company profiles and "
+                             "events. Authenticate with a personal API token "
                              "(`Authorization: Bearer <token>`, created on the account page) "
                              "or the browser session; cookie-authenticated writes need the "
                              "`X-CSRFToken` header. Errors are `{\"error\": {\"code\", "
@@ -98,7 +99,8 @@ def build_document() -> dict[str, Any]:
     for name, schema in COMPONENTS.items():
         spec.components.schema(name, schema=schema)
     for module in (OPERATIONS, challenges.OPERATIONS, me.OPERATIONS, companies.OPERATIONS,
-                   conversations.OPERATIONS, events.OPERATIONS):
+                   conversations.OPERATIONS, events.OPERATIONS, interests.OPERATIONS,
+                   feedback.OPERATIONS):
         for path, operations in module.items():
             spec.path(path=path, operations=_bare_values(plugin, operations))
     return spec.to_dict()

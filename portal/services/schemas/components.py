@@ -27,6 +27,8 @@ from portal.services.schemas.event import (
     EventSchema,
     ExportQuery,
 )
+from portal.services.schemas.feedback import FeedbackSchema
+from portal.services.schemas.interest import InterestListSchema, InterestSchema
 from portal.services.schemas.matches import (
     MatchItemSchema,
     MatchListSchema,
@@ -53,6 +55,12 @@ class CompanyPath(Output):
     company_id = fields.Integer(required=True, validate=validate.Range(min=1))
 
 
+class FeedbackPath(ChallengePath):
+    """A challenge and a company matched with it."""
+
+    company_id = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
 # The OpenAPI components, by name.
 COMPONENTS: dict[str, type[Schema]] = {
     "Error": ErrorSchema,
@@ -72,6 +80,9 @@ COMPONENTS: dict[str, type[Schema]] = {
     "ConversationList": ConversationListSchema,
     "ConversationCreate": ConversationCreateSchema,
     "MessageCreate": MessageCreateSchema,
+    "Interest": InterestSchema,
+    "InterestList": InterestListSchema,
+    "Feedback": FeedbackSchema,
 }
 
 __all__ = [
@@ -79,7 +90,8 @@ __all__ = [
     "ChallengePageSchema", "ChallengePath", "ChallengeSchema", "ChallengeUpdateSchema",
     "CompanyPath", "CompanySchema", "CompanyUpdateSchema", "ConversationCreateSchema",
     "ConversationListSchema", "ConversationPath", "ConversationSchema", "ErrorSchema",
-    "EventListSchema", "EventPath", "EventSchema", "ExportQuery", "MatchItemSchema",
+    "EventListSchema", "EventPath", "EventSchema", "ExportQuery", "FeedbackPath",
+    "FeedbackSchema", "InterestListSchema", "InterestSchema", "MatchItemSchema",
     "MatchListSchema", "MatchQuery", "MessageCreateSchema", "MessageSchema",
     "RecommendationQuery", "TeamSchema",
 ]

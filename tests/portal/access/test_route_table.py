@@ -427,6 +427,32 @@ ROWS: list[Row] = [
         json={}),
     Row("api.my_recommendations", "GET", fixed("/api/v1/me/recommendations"), API_SME,
         api=True),
+    Row("api.my_interests", "GET", fixed("/api/v1/me/interests"), API_SME, api=True),
+    # The public challenge: the world's interest (registered challenge) stays for the web
+    # rows above and the late withdrawal. The DELETE row withdraws what this PUT created.
+    Row("api.put_interest", "PUT", ch("public", "/interest", "/api/v1/challenges/"),
+        E("forbidden", anon="unauthorized", sme="ok"), api=True,
+        json={"pitch": "Our radar sees small boats in sea clutter."}, variant="public"),
+    Row("api.put_interest", "PUT", ch("vetted", "/interest", "/api/v1/challenges/"),
+        E("forbidden", anon="unauthorized", smeU="not_found", smeV="ok"), api=True,
+        json={"pitch": "Our radar sees small boats in sea clutter."}, variant="vetted"),
+    Row("api.put_interest", "PUT", ch("draft", "/interest", "/api/v1/challenges/"),
+        E("not_found", anon="unauthorized", pend="forbidden", milO="forbidden",
+          admin="forbidden"), api=True,
+        json={"pitch": "Our radar sees small boats in sea clutter."}, variant="draft"),
+    Row("api.delete_interest", "DELETE", ch("public", "/interest", "/api/v1/challenges/"),
+        E("forbidden", anon="unauthorized", sme="ok"), api=True, variant="public"),
+    Row("api.put_feedback", "PUT",
+        lambda w, _r: (f"/api/v1/challenges/{w.challenges['registered'].id}/feedback/"
+                       f"{w.companies['vetted'].id}"),
+        E("forbidden", anon="unauthorized", milO="ok", org="ok", admin="ok"), api=True,
+        json={"verdict": "relevant", "comment": "Good fit."}),
+    Row("api.put_feedback", "PUT",
+        lambda w, _r: (f"/api/v1/challenges/{w.challenges['vetted'].id}/feedback/"
+                       f"{w.companies['unvetted'].id}"),
+        E("forbidden", anon="unauthorized", smeU="not_found", milO="not_found",
+          org="not_found", admin="not_found"), api=True, json={"verdict": "relevant"},
+        variant="vetted challenge, unvetted company"),
 ]
 
 EXCLUDED_ENDPOINTS = {"static"}

@@ -38,6 +38,9 @@ def api(app):
         def put(self, url, **kwargs):
             return self._call("put", url, **kwargs)
 
+        def delete(self, url, **kwargs):
+            return self._call("delete", url, **kwargs)
+
     return Client
 
 
