@@ -8,9 +8,13 @@ values, so that each mixin is checked against the same types.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from matching.calibration import FitCalibration
 from matching.encoders import BaseEncoder, PassageVectors
+from matching.lexical import BM25Scorer
 from matching.taxonomy import Area, AreaInferrer
 from matching.types import Document
 
@@ -40,6 +44,20 @@ class MatcherState:
     company_explicit_: np.ndarray
     challenge_areas_: np.ndarray
     company_areas_: np.ndarray
+    company_ids_: list[str]
+    weights_: dict[str, float]
+    blend_: dict[str, dict[str, float]]
+    challenge_pooled_: np.ndarray
+    company_norms_: np.ndarray
+    bm25_: BM25Scorer
+    company_tfidf_: Any  # scipy.sparse.csr_matrix (scipy ships no types)
+    challenge_queries_: Any
+    challenge_tfidf_: Any
+    company_trl_: np.ndarray
+    company_region_: np.ndarray
+    challenge_region_: np.ndarray
+    calibration_: FitCalibration
+    multilingual_calibration_: FitCalibration | None
 
     def _encoder(self) -> BaseEncoder:
         """The configured encoder, or the default one (defined by the matcher)."""

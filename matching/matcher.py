@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -14,24 +14,19 @@ from matching import scoring
 from matching.area_index import AreaIndex
 from matching.cache import MemoryCache
 from matching.calibration import (
-    EVIDENCE,
     FitCalibration,
-    band_levels,
     calibration_for,
     load_calibrations,
-    pairing_anchors,
 )
+from matching.candidates import CandidateScoring, Scored
 from matching.documents import (
-    areas_fit,
     challenge_text,
     company_level,
     company_text,
     mean_vectors,
-    overlap_many,
     region_key,
-    trl_pair,
 )
-from matching.encoders import VECTOR_DTYPES, BaseEncoder, Encoder, l2_normalise
+from matching.encoders import VECTOR_DTYPES, BaseEncoder, Encoder
 from matching.explain import build_matches, known_evidence
 from matching.lexical import BM25Scorer, TermCounts, TfidfScorer
 from matching.multilingual_index import MultilingualIndex
@@ -39,27 +34,8 @@ from matching.scoring import COMPONENTS, DEFAULT_WEIGHTS
 from matching.taxonomy import (
     Area,
     load_default_areas,
-    overlap,
 )
 from matching.types import Document, Match
-
-
-@dataclass
-class Scored:
-    """The candidates of one ranking, scored: components, ranking scores, evidence, fits.
-
-    Arrays are aligned with ``idx`` (the candidates' positions in the fitted index).
-    """
-
-    comps: dict[str, np.ndarray]
-    idx: np.ndarray
-    keys: np.ndarray
-    scores: np.ndarray
-    per_key: dict[str, dict[str, float]]
-    evidence: dict[str, np.ndarray]
-    fit: np.ndarray
-    raw: dict[str, np.ndarray | None]
-
 
 _default_encoder: BaseEncoder | None = None
 _default_lock = threading.Lock()
@@ -77,7 +53,7 @@ def default_encoder() -> BaseEncoder:
         return _default_encoder
 
 
-class Matcher(AreaIndex, MultilingualIndex):
+class Matcher(CandidateScoring, AreaIndex, MultilingualIndex):
     """Blends semantic, lexical, technology-area, TRL and region evidence into one score.
 
     The semantic and lexical evidence is standardised over the candidates being ranked and
@@ -265,134 +241,6 @@ class Matcher(AreaIndex, MultilingualIndex):
             raise ValueError(f"mask must be a boolean array of shape ({n},)")
         return np.flatnonzero(mask)
 
-    def _company_components(self, j: int, rows: np.ndarray | None) -> Scored:
-        """Components, evidence and fit of challenge ``j`` against companies ``rows``
-        (None: all)."""
-        cv = self.company_vectors_
-        sem = scoring.pooled_similarity(
-            self.challenge_pooled_[j],
-            cv.vectors,
-            cv.offsets,
-            self.company_norms_,
-            rows,
-            scales=cv.scales,
-        )
-        w = self.bm25_.weights_ if rows is None else self.bm25_.weights_[rows]
-        t = self.company_tfidf_ if rows is None else self.company_tfidf_[rows]
-        bm = np.asarray((w @ self.challenge_queries_[j].T).toarray()).ravel()
-        tf = np.asarray((t @ self.challenge_tfidf_[j].T).toarray()).ravel()
-        areas = self.company_areas_ if rows is None else self.company_areas_[rows]
-        explicit = self.company_explicit_ if rows is None else self.company_explicit_[rows]
-        ar = areas_fit(
-            overlap(self.challenge_areas_[j], areas), explicit | self.challenge_explicit_[j]
-        )
-        trl = self.company_trl_ if rows is None else self.company_trl_[rows]
-        reg = self.company_region_ if rows is None else self.company_region_[rows]
-        idx = np.arange(len(self.company_ids_)) if rows is None else rows
-        keys = ml.pairings(self.challenge_languages_[j], self.company_languages_[idx])
-        multi = None
-        if self.multilingual_ is not None:
-            mv = self.multilingual_["companies"]
-            multi = scoring.pooled_similarity(
-                self.multilingual_["challenge_pooled"][j],
-                mv.vectors,
-                mv.offsets,
-                self.multilingual_["company_norms"],
-                rows,
-                scales=mv.scales,
-            )
-        semantic, lexical = ml.text_components(keys, sem, multi, bm, tf, self.blend_)
-        comps = {
-            "semantic": semantic,
-            "lexical": lexical,
-            "areas": ar,
-            "trl": scoring.trl_fit(trl_pair(self.challenges_[j].trl), trl),
-            "region": scoring.region_fit(int(self.challenge_region_[j]), reg),
-        }
-        return self._scored(comps, idx, keys, sem, multi, tf)
-
-    def _challenge_components(self, i: int, rows: np.ndarray | None) -> Scored:
-        """Components, evidence and fit of company ``i`` against challenges ``rows``
-        (None: all)."""
-        company = l2_normalise(self.company_vectors_.doc_passages(i).sum(axis=0))
-        pooled = self.challenge_pooled_ if rows is None else self.challenge_pooled_[rows]
-        sem = pooled @ company
-        q = self.challenge_queries_ if rows is None else self.challenge_queries_[rows]
-        qt = self.challenge_tfidf_ if rows is None else self.challenge_tfidf_[rows]
-        bm = np.asarray((q @ self.bm25_.weights_[i].T).toarray()).ravel()
-        tf = np.asarray((qt @ self.company_tfidf_[i].T).toarray()).ravel()
-        ch_areas = self.challenge_areas_ if rows is None else self.challenge_areas_[rows]
-        idx = np.arange(len(self.challenges_)) if rows is None else rows
-        ar = areas_fit(
-            overlap_many(ch_areas, self.company_areas_[i]),
-            self.challenge_explicit_[idx] | self.company_explicit_[i],
-        )
-        level = self.company_trl_[i : i + 1]
-        trl = np.array([scoring.trl_fit(trl_pair(self.challenges_[j].trl), level)[0] for j in idx])
-        reg_i = int(self.company_region_[i])
-        ch_reg = self.challenge_region_[idx]
-        reg = scoring.region_fit(reg_i, ch_reg) if len(idx) else np.zeros(0)
-        # The challenge is the query of a pairing's blend, whichever side is being ranked.
-        keys = np.array(
-            [
-                ml.pair_key(lang, self.company_languages_[i])
-                for lang in self.challenge_languages_[idx].tolist()
-            ],
-            dtype=np.object_,
-        )
-        multi = None
-        if self.multilingual_ is not None:
-            vec = l2_normalise(self.multilingual_["companies"].doc_passages(i).sum(axis=0))
-            pooled_ml = self.multilingual_["challenge_pooled"]
-            multi = (pooled_ml if rows is None else pooled_ml[rows]) @ vec
-        semantic, lexical = ml.text_components(keys, sem, multi, bm, tf, self.blend_)
-        comps = {
-            "semantic": semantic,
-            "lexical": lexical,
-            "areas": ar,
-            "trl": trl,
-            "region": reg,
-        }
-        return self._scored(comps, idx, keys, sem, multi, tf)
-
-    def _scored(
-        self,
-        comps: dict[str, np.ndarray],
-        idx: np.ndarray,
-        keys: np.ndarray,
-        cosine: np.ndarray,
-        multi: np.ndarray | None,
-        tfidf: np.ndarray,
-    ) -> Scored:
-        """Blend the components and compute the absolute evidence and fit of each candidate.
-
-        The text evidence of a pairing whose semantic part uses the multilingual encoder comes
-        from that encoder's cosine (with its calibration): across languages, MiniLM's cosine
-        says little. A pairing a calibration was not fitted on is anchored on its own
-        candidates (:func:`matching.calibration.pairing_anchors`).
-        """
-        scores, per_key = self._blend(comps, keys)
-        n = len(idx)
-        evidence = {name: np.zeros(n) for name in EVIDENCE}
-        for name in ("areas", "trl", "region"):
-            evidence[name] = np.asarray(comps[name], dtype=np.float64)
-        fit = np.zeros(n)
-        for key in ml.unique_keys(keys):
-            sel = keys == key
-            multilingual = (multi is not None and self.multilingual_calibration_ is not None
-                            and self.blend_[key]["multilingual"] > 0)
-            if multilingual:
-                assert multi is not None and self.multilingual_calibration_ is not None
-                calibration, cos = self.multilingual_calibration_, multi[sel]
-            else:
-                calibration, cos = self.calibration_, cosine[sel]
-            low, span = pairing_anchors(calibration, str(key), cos)
-            text, terms = calibration.evidence(cos, tfidf[sel], low=low, span=span)
-            evidence["text"][sel], evidence["terms"][sel] = text, terms
-            fit[sel] = calibration.fit_scores({k: v[sel] for k, v in evidence.items()})
-        raw = {"cosine": cosine, "multilingual": multi, "tfidf": tfidf}
-        return Scored(comps, idx, keys, scores, per_key, evidence, fit, raw)
-
     def company_document(self, i: int) -> Document:
         """Fitted company ``i`` as a document (without its text when ``company_texts`` is
         given: id, explicit areas, TRL and region come from the index's arrays)."""
@@ -544,27 +392,6 @@ class Matcher(AreaIndex, MultilingualIndex):
         scored = self._company_components(j, rows)
         p = i if rows is None else int(np.searchsorted(scored.idx, i))
         return self._matches([(j, i)], scored, np.array([p]), ranked=False)[0]
-
-    def _blend(
-        self, comps: dict[str, np.ndarray], keys: np.ndarray
-    ) -> tuple[np.ndarray, dict[str, dict[str, float]]]:
-        """Scores under each candidate's pairing weights, and the weights of each pairing."""
-        weights, per_key = ml.candidate_weights(keys, self.weights_, self.blend_)
-        return scoring.blend(comps, weights), per_key
-
-    @staticmethod
-    def _order_key(scored: Scored, boost: np.ndarray | None) -> np.ndarray:
-        """What a ranking sorts by: the band of the fit first, the ranking score within a
-        band; with a boost, the fit plus the boost (the boost is on the fit's scale, which is
-        what a person reads).
-
-        Bands first keep a list readable (a weak fit never stands above a strong one, as it
-        did when a mixed-language pool was standardised per pairing) and ranked as well as the
-        ranking score alone in evaluation; the fit alone ranked worse (docs/matching.md).
-        """
-        if boost is None:
-            return band_levels(scored.fit) * 2.0 + scored.scores
-        return np.minimum(scored.fit + boost, 1.0)
 
     def ranking_keys(self, challenge_id: str, mask: np.ndarray | None = None) -> np.ndarray:
         """What :meth:`rank_companies` sorts the allowed companies by (higher first), in the
