@@ -3,6 +3,7 @@ approval to match feedback, an organiser from a new event to its exports."""
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -80,7 +81,10 @@ def test_sme_profile_recommendations_and_interest(page, steps):
     assert best.locator(".match-rank").inner_text() == "1."
     score = int(best.locator(".match-score .score-value").inner_text())
     assert 0 < score <= 100
-    assert best.get_by_role("img", name="Match score").count() == 1
+    # The fit, read by a screen reader as "Fit NN of 100", and its band named beside it.
+    assert best.get_by_role("img", name=re.compile(r"^Fit \d+ of 100$")).count() == 1
+    assert best.locator(".match-score .badge").inner_text() in (
+        "Strong fit", "Good fit", "Possible fit", "Weak fit")
     explanation = best.locator(".match-explanation").inner_text().lower()
     assert "shared technology areas" in explanation and "underwater technology" in explanation
     assert "top shared terms" in explanation and "sonar" in explanation
