@@ -49,8 +49,9 @@ class EventForm(PortalForm):
     regional_boost = DecimalField(
         _l("Regional boost"), default=0.1, places=2,
         validators=[InputRequired(), NumberRange(0, 0.3)],
-        description=_l("0 to 0.3, added to the match score of companies in the event's county "
-                    "(shown as “event region” in every explanation)."))
+        description=_l("0 to 0.3 (up to 30 points), added to the fit of companies in the "
+                       "event's county to order the proposals; it never makes a company that "
+                       "does not fit a proposal."))
 
     # Editing an event that already took place must not force its date forward.
     allow_past = False
