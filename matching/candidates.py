@@ -176,14 +176,28 @@ class CandidateScoring(MatcherState):
 
     @staticmethod
     def _order_key(scored: Scored, boost: np.ndarray | None) -> np.ndarray:
-        """What a ranking sorts by: the band of the fit first, the ranking score within a
-        band; with a boost, the fit plus the boost (the boost is on the fit's scale, which is
-        what a person reads).
+        """What a ranking sorts by (higher first).
 
-        Bands first keep a list readable (a weak fit never stands above a strong one, as it
-        did when a mixed-language pool was standardised per pairing) and ranked as well as the
-        ranking score alone in evaluation; the fit alone ranked worse (docs/matching.md).
+        Candidates of one language pairing: the ranking score. A pool of several pairings
+        (English and Norwegian companies for one challenge) is standardised per pairing, so
+        each pairing has its own top; the pairings are then merged by the band of the fit
+        (each pairing's order kept: a candidate's band counts as no better than that of any
+        candidate its pairing ranks above it) and by the ranking score within a band.
+        Without the merge, the best Norwegian company of an English challenge stood fourth
+        with a weak fit of 15, above strong English ones. Ordering one pairing by band too
+        lowered evaluation scores (docs/matching.md).
+
+        With a boost: the fit plus the boost (the boost is on the fit's scale, which is what
+        a person reads).
         """
-        if boost is None:
-            return band_levels(scored.fit) * 2.0 + scored.scores
-        return np.minimum(scored.fit + boost, 1.0)
+        if boost is not None:
+            return np.minimum(scored.fit + boost, 1.0)
+        pairings = ml.unique_keys(scored.keys)
+        if len(pairings) <= 1:
+            return scored.scores
+        levels = band_levels(scored.fit).astype(np.float64)
+        for pairing in pairings:
+            members = np.flatnonzero(scored.keys == pairing)
+            in_order = members[np.argsort(-scored.scores[members], kind="stable")]
+            levels[in_order] = np.minimum.accumulate(levels[in_order])
+        return levels * 2.0 + scored.scores

@@ -343,16 +343,66 @@ def test_a_boost_must_cover_every_company(matcher):
         matcher.rank_companies("sonar", boost=np.zeros(2))
 
 
-def test_a_list_is_ordered_by_band_then_by_ranking_score(matcher):
-    from matching.calibration import band_levels
-
+def test_one_pairing_is_ordered_by_ranking_score(matcher):
     for challenge in ("sonar", "armour", "kitchen"):
         ranked = matcher.rank_companies(challenge, top_k=5)
-        levels = [int(band_levels(np.array([m.fit]))[0]) for m in ranked]
-        assert levels == sorted(levels, reverse=True)
-        for (level_a, a), (level_b, b) in itertools.pairwise(zip(levels, ranked, strict=True)):
-            if level_a == level_b:
-                assert a.score >= b.score
+        scores = [m.score for m in ranked]
+        assert scores == sorted(scores, reverse=True)
     keys = matcher.ranking_keys("sonar")
     assert [matcher.company_ids_[k] for k in np.argsort(-keys, kind="stable")][:5] == [
         m.company_id for m in matcher.rank_companies("sonar", top_k=5)]
+
+
+NORWEGIAN_FILLERS = (
+    "Vi baker brød og kaker til kantiner og møter i byen.",
+    "Vi fører regnskap og lønn for små bedrifter i regionen.",
+    "Vi bygger og leier ut hytter på fjellet om vinteren.",
+    "Vi trykker bøker, plakater og brosjyrer for skoler.",
+    "Vi selger blomster og planter til hager og kontorer.",
+    "Vi driver frisørsalong og neglstudio i sentrum av byen.",
+)
+MORE_SONAR = (
+    "Sonar arrays that detect submarines in cold water, with hydrophone signal processing.",
+    "Low-frequency sonar for submarine detection in cold water.",
+    "Hydrophone arrays for detecting submarines with sonar.",
+    "Cold water sonar and hydrophone systems to detect submarines.",
+)
+
+
+def test_a_mixed_language_pool_is_merged_by_band_keeping_each_pairings_order():
+    from matching.calibration import band_levels
+    from matching.language import detect_language
+
+    # A Norwegian company that borrows English words stands out among unrelated Norwegian
+    # ones: standardised within its pairing it scores above several strong English fits,
+    # though its own fit is weak.
+    norwegian = [Document("nb-sonar", "Vi utvikler sonar og hydrophone for submarine "
+                                      "deteksjon, og vi tester dem i kaldt vann langs kysten "
+                                      "av landet.")]
+    norwegian += [Document(f"nb-{n}", text) for n, text in enumerate(NORWEGIAN_FILLERS)]
+    assert all(detect_language(d.text) == "nb" for d in norwegian)
+    english = COMPANIES + [Document(f"sonar-{n}", t) for n, t in enumerate(MORE_SONAR)]
+    m = Matcher(encoder=HashingEncoder(), areas=AREAS).fit(CHALLENGES, english + norwegian)
+    ranked = m.rank_companies("sonar", top_k=len(english) + len(norwegian))
+    by_id = {x.company_id: x for x in ranked}
+    strong = [x for x in ranked if not x.company_id.startswith("nb-") and x.fit >= 0.75]
+    assert len(strong) >= 4 and by_id["nb-sonar"].fit < 0.25
+    assert any(by_id["nb-sonar"].score > x.score for x in strong)  # the case being tested
+    pairing = {x.company_id: ("en-nb" if x.company_id.startswith("nb-") else "en-en")
+               for x in ranked}
+    # Each pairing keeps its own order (the ranking score) ...
+    for key in ("en-en", "en-nb"):
+        own = [x.score for x in ranked if pairing[x.company_id] == key]
+        assert own == sorted(own, reverse=True)
+    # ... and the pairings are merged by band: every strong English fit stands above the
+    # weak Norwegian one, whatever their ranking scores.
+    assert max(ranked.index(x) for x in strong) < ranked.index(by_id["nb-sonar"])
+    capped: dict[str, int] = {}
+    for key in ("en-en", "en-nb"):
+        level = 3
+        for x in ranked:
+            if pairing[x.company_id] == key:
+                level = min(level, int(band_levels(np.array([x.fit]))[0]))
+                capped[x.company_id] = level
+    levels = [capped[x.company_id] for x in ranked]
+    assert levels == sorted(levels, reverse=True)
