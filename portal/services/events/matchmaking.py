@@ -61,7 +61,7 @@ class MatchmakingSummary:
 
 def _explanation(item: MatchItem) -> str:
     return json.dumps({
-        "fit": round(float(item.fit if item.fit is not None else item.score), 4),
+        "fit": round(float(item.fit), 4),
         "boost": round(float(item.boost), 4),
         "components": {k: round(float(v), 4) for k, v in item.components.items()},
         "weights": {k: round(float(v), 4) for k, v in item.weights.items()},
