@@ -44,6 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     ca.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     ca.add_argument("--output", default=None, help="calibration file to update")
 
+    ev.add_argument(
+        "--multilingual-passages",
+        default="2",
+        help="passages of each text the multilingual encoder reads: a number, or 'all'",
+    )
+
     ea = sub.add_parser("evaluate-areas", help="F1 of area inference (zero-shot, supervised)")
     ea.add_argument("directory")
     ea.add_argument("--json", action="store_true", help="print JSON")
@@ -79,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
             cache=DiskCache(args.cache or default_cache_dir()),
         )
         if args.command == "evaluate":
-            result = evaluate(args.directory, encoder=encoder, sample=args.sample)
+            passages = args.multilingual_passages
+            result = evaluate(args.directory, encoder=encoder, sample=args.sample,
+                              multilingual_passages=None if passages == "all" else int(passages))
             print(json.dumps(result, indent=2) if args.json else format_table(result))
         else:
             result = evaluate_areas(args.directory, encoder=encoder)

@@ -130,6 +130,7 @@ def evaluate(
     cache_dir: str | os.PathLike | None = None,
     methods: Sequence[str] = METHODS,
     sample: int | None = None,
+    multilingual_passages: int | None = 2,
 ) -> dict:
     """Rank companies for every judged challenge with each method and score the rankings.
 
@@ -142,6 +143,8 @@ def evaluate(
             embedding alone, as the matcher uses it) runs only when the encoder has one.
         sample: Rank only the judged companies and this many others (see
             :func:`sample_companies`); ``None`` ranks all.
+        multilingual_passages: Passages of each text the multilingual encoder reads (the
+            matcher's setting, default 2); ``None`` reads all.
 
     Returns:
         ``{"queries": n, "methods": {method: {"ndcg@10", "recall@10", "recall@50", "mrr"}}}``
@@ -182,7 +185,7 @@ def evaluate(
             _run_from_scores(qids, lambda n: s[n], company_ids), qrels
         )
     if "multilingual" in methods and getattr(encoder, "multilingual", None) is not None:
-        probe = Matcher(encoder=encoder)
+        probe = Matcher(encoder=encoder, multilingual_passages=multilingual_passages)
         encoders = probe.multilingual_encoders()
         if encoders is None:  # the encoder has a multilingual companion (checked above)
             raise RuntimeError("the multilingual encoders could not be resolved")
@@ -197,7 +200,8 @@ def evaluate(
             _run_from_scores(qids, lambda n: s[n], company_ids), qrels
         )
     if "matcher" in methods:
-        m = Matcher(encoder=encoder).fit(challenges, companies)
+        m = Matcher(encoder=encoder, multilingual_passages=multilingual_passages).fit(
+            challenges, companies)
         out["methods"]["matcher"] = evaluate_run(
             _run_from_scores(qids, lambda n: m.ranking_keys(qids[n]), m.company_ids_), qrels
         )

@@ -77,3 +77,21 @@ def test_sample_keeps_every_judged_company(dataset):
     result = evaluate(dataset, encoder=HashingEncoder(), sample=1)
     assert result["companies"] == 3  # a and b are judged, plus one other
     assert result["methods"]["bm25"]["mrr"] == pytest.approx(1.0)
+
+
+def test_evaluate_passes_how_many_passages_the_multilingual_encoder_reads(dataset, monkeypatch):
+    enc = HashingEncoder()
+    enc.multilingual = HashingEncoder(dim=32)
+    read: list[int | None] = []
+    original = enc.multilingual.encode_documents
+
+    def spy(texts, *args, max_passages=None, **kwargs):
+        read.append(max_passages)
+        return original(texts, *args, max_passages=max_passages, **kwargs)
+
+    monkeypatch.setattr(enc.multilingual, "encode_documents", spy)
+    evaluate(dataset, encoder=enc, multilingual_passages=None)
+    assert read and set(read) == {None}
+    read.clear()
+    evaluate(dataset, encoder=enc)
+    assert read and set(read) == {2}  # the matcher's default
