@@ -253,13 +253,20 @@ def _release_free_memory() -> None:
 
 
 
+def model_label(encoder: matching.BaseEncoder) -> str:
+    """The model ids behind rankings: the encoder's, and its multilingual companion's when it
+    has one (``all-MiniLM-L6-v2/p150o30 + multilingual-e5-small-q4/passage/p150o30``)."""
+    companion = getattr(encoder, "multilingual", None)
+    return encoder.model_id + (f" + {companion.model_id}" if companion is not None else "")
+
+
 def current_stamp(session: Session) -> dict[str, str]:
     """The model id and weights version that rankings use now (for pages and exports).
 
     Does not load the model or build the index.
     """
     version, _ = active_weights(session)
-    return {"model": get_engine().encoder.model_id, "weights_version": version}
+    return {"model": model_label(get_engine().encoder), "weights_version": version}
 
 
 def reindex(session: Session, progress: bool = True) -> dict[str, float]:

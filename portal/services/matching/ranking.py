@@ -25,6 +25,7 @@ from portal.services.matching.engine import (
     RANKING_MEMO_LIMIT,
     Index,
     get_engine,
+    model_label,
     reading,
 )
 from portal.services.matching.freshness import request_fingerprint
@@ -225,7 +226,8 @@ def rank_companies(
     with reading(session):  # explanations read company texts through this session
         engine = get_engine()
         index = engine.index(session)
-        result = MatchList(model_id=engine.encoder.model_id, weights_version=index.weights_version)
+        result = MatchList(model_id=model_label(engine.encoder),
+                           weights_version=index.weights_version)
         if index.matcher is None or challenge.id not in index.challenge_pos:
             return result
         mask, allowed = _company_mask(
@@ -346,7 +348,8 @@ def rank_challenges(
     with reading(session):  # explanations read company texts through this session
         engine = get_engine()
         index = engine.index(session)
-        result = MatchList(model_id=engine.encoder.model_id, weights_version=index.weights_version)
+        result = MatchList(model_id=model_label(engine.encoder),
+                           weights_version=index.weights_version)
         allowed = allowed_challenge_ids(session, viewer, company)
         if index.matcher is None or company.id not in index.company_pos:
             return result
