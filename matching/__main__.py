@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ev.add_argument(
         "--multilingual-passages",
-        default="2",
+        default="all",
         help="passages of each text the multilingual encoder reads: a number, or 'all'",
     )
 

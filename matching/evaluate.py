@@ -130,7 +130,7 @@ def evaluate(
     cache_dir: str | os.PathLike | None = None,
     methods: Sequence[str] = METHODS,
     sample: int | None = None,
-    multilingual_passages: int | None = 2,
+    multilingual_passages: int | None = None,
 ) -> dict:
     """Rank companies for every judged challenge with each method and score the rankings.
 
@@ -143,8 +143,8 @@ def evaluate(
             embedding alone, as the matcher uses it) runs only when the encoder has one.
         sample: Rank only the judged companies and this many others (see
             :func:`sample_companies`); ``None`` ranks all.
-        multilingual_passages: Passages of each text the multilingual encoder reads (the
-            matcher's setting, default 2); ``None`` reads all.
+        multilingual_passages: Passages of each text the multilingual encoder reads;
+            ``None`` (the matcher's default) reads all.
 
     Returns:
         ``{"queries": n, "methods": {method: {"ndcg@10", "recall@10", "recall@50", "mrr"}}}``

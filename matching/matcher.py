@@ -85,7 +85,8 @@ class Matcher(CandidateScoring, AreaIndex, MultilingualIndex):
             sides alike (e5: ``passage: ``), which measured the same and gives every text one
             vector whichever side it is on.
         multilingual_passages: The multilingual encoder reads at most this many passages of
-            each text (it is about ten times slower); ``None`` reads all.
+            each text (it is about ten times slower); ``None`` (default) reads all: on the
+            Bokmål excerpts the matcher scored 0.322 reading all, 0.266 reading two.
         pairing_blend: Overrides of :data:`matching.multilingual.DEFAULT_PAIRING_BLEND`.
         calibrations: Fit calibrations by encoder family (see :mod:`matching.calibration`);
             ``None`` loads the shipped ones.
@@ -104,7 +105,7 @@ class Matcher(CandidateScoring, AreaIndex, MultilingualIndex):
         vector_dtype: str = "int8",
         multilingual_encoder: BaseEncoder | None = None,
         multilingual_query_prefix: str | None = None,
-        multilingual_passages: int | None = 2,
+        multilingual_passages: int | None = None,
         pairing_blend: Mapping[str, Mapping[str, float]] | None = None,
         calibrations: Mapping[str, FitCalibration] | None = None,
     ) -> None:

@@ -36,8 +36,8 @@ def test_encoder_cost_is_reported_side_by_side():
         assert x["passages_per_second"] > 0
         hours = 100 * x["passages_per_company"] / x["passages_per_second"] / 3600
         assert math.isclose(x["reindex_hours"], hours)
-    assert r["e5"]["passages_per_company"] <= 2  # e5 reads the first two passages only
-    assert r["e5"]["passages_per_company"] <= r["minilm"]["passages_per_company"]
+    # e5 reads what the matcher lets it read: whole texts by default, as MiniLM does.
+    assert r["e5"]["passages_per_company"] == r["minilm"]["passages_per_company"]
     assert r["e5"]["model_id"] != r["minilm"]["model_id"]
     text = format_encoders(r)
     assert "minilm" in text and "e5" in text and "100 companies" in text

@@ -90,8 +90,8 @@ def test_evaluate_passes_how_many_passages_the_multilingual_encoder_reads(datase
         return original(texts, *args, max_passages=max_passages, **kwargs)
 
     monkeypatch.setattr(enc.multilingual, "encode_documents", spy)
-    evaluate(dataset, encoder=enc, multilingual_passages=None)
-    assert read and set(read) == {None}
+    evaluate(dataset, encoder=enc, multilingual_passages=2)
+    assert read and set(read) == {2}
     read.clear()
     evaluate(dataset, encoder=enc)
-    assert read and set(read) == {2}  # the matcher's default
+    assert read and set(read) == {None}  # the matcher's default: whole texts

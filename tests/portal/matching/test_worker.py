@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+import matching as matching_library
 from matching.testing import HashingEncoder
 from portal.db import db, utcnow
 from portal.models import Embedding, EncodingJob
@@ -107,8 +108,25 @@ def test_the_multilingual_companion_gets_the_passages_the_matcher_reads(app):
     assert len(main.passages(long_profile)) == 4
     stats = encode_texts(["Quiet submarines in fjords."], [long_profile])
     assert _stored(main.model_id) == 5  # every passage, for the main encoder
+    assert _stored(companion.model_id) == 5  # the matcher's default: whole texts for e5 too
+    assert stats["encoded"] == 10
+
+
+def test_the_companion_reads_no_more_than_a_capped_matcher_reads(app, monkeypatch):
+    engine = matching.get_engine(app)
+    companion = HashingEncoder(dim=32, cache=engine.cache)
+    main = HashingEncoder(cache=engine.cache)
+    main.multilingual = companion
+    engine._encoder = main
+    original = matching_library.Matcher.__init__
+
+    def capped(self, *args, **kwargs):
+        original(self, *args, **{**kwargs, "multilingual_passages": 2})
+
+    monkeypatch.setattr(matching_library.Matcher, "__init__", capped)
+    long_profile = "\n".join(f"Project {n}: " + " ".join(["sonar"] * 140) for n in range(4))
+    encode_texts(["Quiet submarines in fjords."], [long_profile])
     assert _stored(companion.model_id) == 3  # the challenge's and the first two of the profile
-    assert stats["encoded"] == 8
 
 
 def test_flask_encode_worker_once_drains_the_queue_and_prints_progress(app, runner):
