@@ -33,6 +33,7 @@ from portal.events.forms import (
 )
 from portal.models import OutboxMessage, User
 from portal.models.enums import label
+from portal.params import ascii_int
 from portal.services import coverage, mail
 from portal.services import events as service
 from portal.services.events import DEFAULT_TOP_N, EventError
@@ -97,11 +98,10 @@ def index():
 @bp.get("/dashboard")
 @organiser_required
 def dashboard():
-    try:
-        threshold = float(request.args.get("threshold", coverage.DEFAULT_GAP_THRESHOLD))
-    except ValueError:
-        threshold = coverage.DEFAULT_GAP_THRESHOLD
-    threshold = min(1.0, max(0.0, threshold))
+    # On the pages' 0-100 scale, as every score is shown.
+    points = ascii_int((request.args.get("threshold") or "").strip())
+    threshold = (coverage.DEFAULT_GAP_THRESHOLD if points is None
+                 else min(100, points) / 100)
     return render_template(
         "events/dashboard.html", threshold=threshold,
         heat=coverage.county_area_heat(db.session),

@@ -106,7 +106,7 @@ def test_dashboard_lists_gaps_only_for_visible_challenges(client, login, organis
                    "glide vehicles with space-based infrared sensors and fusion.")
     make_challenge(title="Hidden draft gap", status="draft", unit="Secret unit")
     login(organiser)
-    body = client.get("/events/dashboard?threshold=0.99").get_data(as_text=True)
+    body = client.get("/events/dashboard?threshold=99").get_data(as_text=True)
     assert "Hypersonic glide vehicle tracking" in body
     assert "Hidden draft gap" not in body
 
@@ -195,3 +195,16 @@ def test_invitations_are_confirmed_with_their_counts_before_they_are_sent(
     assert {p.state for p in pairs()} == {"proposed"}  # looking sends nothing
     assert client.post(f"/events/{event.id}/invitations").status_code == 302
     assert {p.state for p in pairs()} == {"invited"}
+
+
+def test_the_gap_threshold_is_on_the_pages_scale(client, login, organiser, make_challenge):
+    make_challenge(title="Hypersonic glide vehicle tracking", problem="Track hypersonic "
+                   "glide vehicles with space-based infrared sensors and fusion.")
+    login(organiser)
+    body = client.get("/events/dashboard?threshold=80").get_data(as_text=True)
+    assert 'name="threshold" min="0" max="100" step="5" value="80"' in body
+    assert "scores 80 or more" in body
+    # Not a number, or beyond the scale: the default and the top of the scale.
+    assert 'value="50"' in client.get("/events/dashboard?threshold=x").get_data(as_text=True)
+    assert 'value="100"' in client.get("/events/dashboard?threshold=400").get_data(
+        as_text=True)
