@@ -129,8 +129,7 @@ def _calibrate(args: argparse.Namespace, argv: list[str] | None) -> int:
                            cache=DiskCache(args.cache or default_cache_dir()))
     command = "python -m matching " + " ".join(sys.argv[1:] if argv is None else argv)
     calibration = calibrate(args.directory, encoder, args.encoder, multilingual=multilingual,
-                            sample=args.sample, fitted_on=command.replace(
-                                str(Path(args.directory).resolve().parent), "../shared/eval"))
+                            sample=args.sample, fitted_on=command)
     path = Path(args.output) if args.output else CALIBRATION_FILE
     known = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     known[args.encoder] = calibration.to_json()

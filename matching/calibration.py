@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -212,20 +212,16 @@ class FitCalibrator:
         text, terms = draft.evidence(cosine, tfidf)
         model = LogisticRegression(C=self.C, class_weight="balanced")
         model.fit(np.column_stack([text, text * terms]), y)
-        coef = {"text": float(model.coef_[0][0]), "text_terms": float(model.coef_[0][1])}
-        self.calibration_ = FitCalibration(
-            self.encoder, draft.text_low, draft.text_high, draft.terms_high, coef,
-            float(model.intercept_[0]), fitted_on=self.fitted_on, pairing=self.pairing,
+        fitted = replace(
+            draft, coef={"text": float(model.coef_[0][0]), "text_terms": float(model.coef_[0][1])},
+            intercept=float(model.intercept_[0]), fitted_on=self.fitted_on, pairing=self.pairing,
             text_spread=spread,
         )
         neutral = dict.fromkeys(STRUCTURED_SHIFT, np.full(len(y), 0.5))
-        fits = self.calibration_.fit_scores({"text": text, "terms": terms, **neutral})
-        self.calibration_ = FitCalibration(
-            **{**asdict(self.calibration_),
-               "report": {"real_matches": band_shares(fits[y]),
-                          "random_pairs": band_shares(fits[~y]),
-                          "pairs": {"real": int(y.sum()), "random": int((~y).sum())}}}
-        )
+        fits = fitted.fit_scores({"text": text, "terms": terms, **neutral})
+        self.calibration_ = replace(fitted, report={
+            "real_matches": band_shares(fits[y]), "random_pairs": band_shares(fits[~y]),
+            "pairs": {"real": int(y.sum()), "random": int((~y).sum())}})
         return self
 
 

@@ -321,8 +321,9 @@ def calibrate(
     cosines: list[np.ndarray] = []
     tfidfs: list[np.ndarray] = []
     labels: list[np.ndarray] = []
+    pairings: Counter[str] = Counter()
     position = {cid: n for n, cid in enumerate(m.company_ids_)}
-    for challenge in challenges:
+    for j, challenge in enumerate(m.challenges_):
         judged = qrels.get(challenge.id)
         if not judged:
             continue
@@ -332,6 +333,8 @@ def calibrate(
         if cosine is None or tfidf is None:
             raise ValueError("the encoder has no multilingual companion")
         positives = [position[c] for c, grade in judged.items() if grade > 0 and c in position]
+        pairings.update(pair_key(str(m.challenge_languages_[j]), str(m.company_languages_[i]))
+                        for i in positives)
         others = np.setdiff1d(np.arange(len(position)), [position[c] for c in judged
                                                          if c in position])
         drawn = rng.choice(others, size=min(negatives, len(others)), replace=False)
@@ -339,12 +342,6 @@ def calibrate(
         cosines.append(cosine[rows])
         tfidfs.append(tfidf[rows])
         labels.append(np.arange(len(rows)) < len(positives))
-    pairings = Counter(
-        pair_key(str(m.challenge_languages_[m.challenge_ids_.index(c)]),
-                 str(m.company_languages_[position[f]]))
-        for c, judged in qrels.items() if c in m.challenge_ids_
-        for f in judged if f in position
-    )
     pairing = pairings.most_common(1)[0][0] if pairings else "en-en"
     calibrator = FitCalibrator(family, fitted_on=fitted_on, pairing=pairing).fit(
         np.concatenate(cosines), np.concatenate(tfidfs), np.concatenate(labels)
