@@ -16,6 +16,7 @@ import numpy as np
 from matching.documents import mean_vectors
 from matching.encoders import BaseEncoder, PassageVectors, l2_normalise
 from matching.fitted import MatcherState
+from matching.gloss import english_gloss
 from matching.language import NORWEGIAN, detect_language
 from matching.taxonomy import AreaInferrer, area_text, explicit_profile
 from matching.types import Document
@@ -98,10 +99,12 @@ class AreaIndex(MatcherState):
                 pv.offsets[s : min(s + chunk, len(docs)) + 1] - pv.offsets[s],
             )
             out[s : s + len(part)] = inferrer.profile(mean_vectors(part))
+        # Without a multilingual encoder, a Norwegian text's vectors are of its English gloss
+        # and the English profile above stands.
         norwegian = np.flatnonzero(langs == NORWEGIAN)
-        if len(norwegian):
-            multi = getattr(self, "multilingual_", None)
-            source = multi[side] if multi is not None else pv
+        multi = getattr(self, "multilingual_", None)
+        if len(norwegian) and multi is not None:
+            source = multi[side]
             X = l2_normalise(np.stack([source.doc_passages(int(i)).sum(axis=0) for i in norwegian]))
             out[norwegian] = self._required_norwegian_inferrer().profile(X)
         for i, d in enumerate(docs):
@@ -130,11 +133,14 @@ class AreaIndex(MatcherState):
             return []
         self.areas_ = areas
         self.encoder_ = enc
-        if detect_language(text) == NORWEGIAN:
+        norwegian = detect_language(text) == NORWEGIAN
+        if norwegian and self._norwegian_encoder() is not enc:
             p = self._required_norwegian_inferrer().zero_shot(
                 self._norwegian_encoder().encode([text])
             )[0]
         else:
+            if norwegian:  # the English encoder reads its English gloss
+                text = english_gloss(text)
             if inferrer is None:
                 inferrer = AreaInferrer().fit(enc.encode([area_text(a) for a in areas]))
                 self.area_inferrer_ = inferrer

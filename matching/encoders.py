@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -261,6 +261,7 @@ class BaseEncoder:
         chunk: int = 8192,
         dtype: str = "float32",
         max_passages: int | None = None,
+        reader: Callable[[int, str], str] | None = None,
     ) -> PassageVectors:
         """Split each text into passages and embed them all (cached vectors are reused).
 
@@ -275,6 +276,10 @@ class BaseEncoder:
                 they arrive (see :func:`quantise`).
             max_passages: Embed only the first this many passages of each text (bounds the
                 cost of a slow encoder on long texts); ``None`` embeds all.
+            reader: What the model reads of a passage of text ``i``: ``reader(i, passage)``
+                (e.g. the English gloss of a Norwegian text, :mod:`matching.gloss`). Texts
+                are split as written, so passage ``k`` stays the passage an explanation
+                shows; ``None`` reads passages as written.
 
         Returns:
             The passage vectors with per-document offsets.
@@ -294,7 +299,11 @@ class BaseEncoder:
         pending: dict[str, tuple[str, list[int]]] = {}
         kept: list[str] | None = [] if keep_texts else None
         for s in range(0, len(texts), chunk):
-            passages = [p for t in texts[s : s + chunk] for p in self.passages(t)[:cap]]
+            passages = [
+                reader(s + k, p) if reader is not None else p
+                for k, t in enumerate(texts[s : s + chunk])
+                for p in self.passages(t)[:cap]
+            ]
             self._lookup_into(out, int(offsets[s]), passages, pending)
             if kept is not None:
                 kept.extend(passages)

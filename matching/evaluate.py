@@ -15,6 +15,7 @@ from matching import scoring
 from matching.cache import DiskCache
 from matching.calibration import FitCalibration, FitCalibrator
 from matching.encoders import BaseEncoder, Encoder
+from matching.gloss import english_reader
 from matching.language import detect_language as language_of
 from matching.language import pair_key
 from matching.lexical import BM25Scorer, TermCounts, TfidfScorer
@@ -178,8 +179,12 @@ def evaluate(
                 _run_from_scores(qids, lambda n: s[n], company_ids), qrels
             )
     if "embedding" in methods:
-        co = mean_vectors(encoder.encode_documents([company_text(c) for c in companies]))
-        qv = mean_vectors(encoder.encode_documents(q_texts))
+        # As the matcher reads them: a Norwegian text through its English gloss.
+        co_texts = [company_text(c) for c in companies]
+        co = mean_vectors(encoder.encode_documents(
+            co_texts, reader=english_reader([language_of(t) for t in co_texts])))
+        qv = mean_vectors(encoder.encode_documents(
+            q_texts, reader=english_reader([language_of(t) for t in q_texts])))
         s = qv @ co.T
         out["methods"]["embedding"] = evaluate_run(
             _run_from_scores(qids, lambda n: s[n], company_ids), qrels

@@ -197,8 +197,8 @@ def build_matches(
         if src != dst:
             unused = "; lexical evidence not used" if pair_weights.get("lexical", 0) <= 0 else ""
             notes.append(
-                f"Different languages ({pairing}){unused}: shared terms are only words written"
-                " the same way in both texts."
+                f"Different languages ({pairing}){unused}: shared terms include Norwegian words"
+                " matched to English ones through the glossary."
             )
             if multi is not None:
                 source_ch, source_co = multi["challenges"], multi["companies"]

@@ -28,6 +28,7 @@ from matching.documents import (
 )
 from matching.encoders import VECTOR_DTYPES, BaseEncoder, Encoder
 from matching.explain import build_matches, known_evidence
+from matching.gloss import english_reader
 from matching.lexical import BM25Scorer, TermCounts, TfidfScorer
 from matching.multilingual_index import MultilingualIndex
 from matching.scoring import COMPONENTS, DEFAULT_WEIGHTS
@@ -187,12 +188,15 @@ class Matcher(CandidateScoring, AreaIndex, MultilingualIndex):
 
         enc_stats = {}
         # int8 codes are written as vectors arrive: the float32 matrix never exists whole.
+        # The English encoder reads a Norwegian text's English gloss (matching.gloss).
         self.company_vectors_ = enc.encode_documents(
-            [company_text(d) for d in self.companies_], dtype=self.vector_dtype
+            [company_text(d) for d in self.companies_], dtype=self.vector_dtype,
+            reader=english_reader(self.company_languages_),
         )
         enc_stats["companies"] = dict(enc.last_stats)
         self.challenge_vectors_ = enc.encode_documents(
-            [challenge_text(d) for d in self.challenges_], dtype=self.vector_dtype
+            [challenge_text(d) for d in self.challenges_], dtype=self.vector_dtype,
+            reader=english_reader(self.challenge_languages_),
         )
         enc_stats["challenges"] = dict(enc.last_stats)
         self.encode_stats_ = enc_stats

@@ -2,7 +2,9 @@
 
 Every text gets a language (:mod:`matching.language`). Lexical terms are made by the
 analyser of that language (English: the light English stemmer; Norwegian: stop words,
-Snowball stems and compound parts), so two texts share a term only when they share a word.
+Snowball stems and compound parts, and the English words of the text's gloss,
+:mod:`matching.gloss`), so two texts share a term when they share a word, or when a Norwegian
+word's English gloss is a word of the other text.
 
 A pairing is the challenge's language and the company's, e.g. ``"nb-en"``. When the two
 languages differ, lexical scores are small for every candidate, and standardising them gives
@@ -27,6 +29,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from matching import scoring
+from matching.gloss import english_gloss
 from matching.language import ENGLISH, NORWEGIAN, detect_language, pair_key
 from matching.lexical import tokenize
 from matching.norwegian import NorwegianAnalyser
@@ -36,14 +39,14 @@ PAIRINGS = ("en-en", "en-nb", "nb-en", "nb-nb")
 # Chosen on the development excerpts (docs/matching.md, "Across languages"). English pairs
 # keep the English-only blend exactly (e5 lowered English in every mix measured). Across
 # languages e5, reading whole texts, carries three quarters of the semantic evidence and
-# MiniLM the rest, and the lexical weight keeps half: Norwegian stems, acronyms and loan words
-# still meet English ones ("sensor", "radar", "UAV"), which measurably helped (0.265 without
-# it). Norwegian with Norwegian has no judged data: it keeps the cross-language semantic mix
-# and the full lexical weight (a judgement).
+# MiniLM, reading the Norwegian side's English gloss (matching.gloss), the rest; the lexical
+# weight is the English one, as the gloss gives the Norwegian side English words (0.429 on the
+# Bokmål excerpts; half the lexical weight: 0.389). Norwegian with Norwegian has no judged
+# data: the same mix (a judgement; same-language words are real evidence).
 DEFAULT_PAIRING_BLEND: dict[str, dict[str, float]] = {
     "en-en": {"multilingual": 0.0, "lexical": 1.0},
-    "en-nb": {"multilingual": 0.75, "lexical": 0.5},
-    "nb-en": {"multilingual": 0.75, "lexical": 0.5},
+    "en-nb": {"multilingual": 0.75, "lexical": 1.0},
+    "nb-en": {"multilingual": 0.75, "lexical": 1.0},
     "nb-nb": {"multilingual": 0.75, "lexical": 1.0},
 }
 
@@ -128,7 +131,8 @@ class LanguageAnalyser:
 
     English and undetermined texts use :func:`matching.lexical.tokenize` unchanged; Norwegian
     texts use a :class:`NorwegianAnalyser` whose compound lexicon is learned from the
-    Norwegian texts given to :meth:`learn`.
+    Norwegian texts given to :meth:`learn`, plus the English terms of their gloss
+    (:func:`matching.gloss.english_gloss`), so that they meet English texts.
     """
 
     def __init__(self) -> None:
@@ -145,7 +149,7 @@ class LanguageAnalyser:
         else:
             lang, text = doc
         if lang == NORWEGIAN:
-            return self.norwegian(text)
+            return self.norwegian(text) + tokenize(english_gloss(text))
         return tokenize(text)
 
 

@@ -46,14 +46,14 @@ MATCHER_NOTES = (
     N_("Region neutral: the challenge gives no region."),
     N_("Region neutral: the company gives no region."),
     # Across languages (the library detects English and Bokmål; "nb-en" is challenge-company).
-    N_("Different languages (nb-en): shared terms are only words written the same way in both "
-       "texts."),
-    N_("Different languages (en-nb): shared terms are only words written the same way in both "
-       "texts."),
-    N_("Different languages (nb-en); lexical evidence not used: shared terms are only words "
-       "written the same way in both texts."),
-    N_("Different languages (en-nb); lexical evidence not used: shared terms are only words "
-       "written the same way in both texts."),
+    N_("Different languages (nb-en): shared terms include Norwegian words matched to English "
+       "ones through the glossary."),
+    N_("Different languages (en-nb): shared terms include Norwegian words matched to English "
+       "ones through the glossary."),
+    N_("Different languages (nb-en); lexical evidence not used: shared terms include Norwegian "
+       "words matched to English ones through the glossary."),
+    N_("Different languages (en-nb); lexical evidence not used: shared terms include Norwegian "
+       "words matched to English ones through the glossary."),
 )
 
 

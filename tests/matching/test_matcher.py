@@ -372,12 +372,11 @@ def test_a_mixed_language_pool_is_merged_by_band_keeping_each_pairings_order():
     from matching.calibration import band_levels
     from matching.language import detect_language
 
-    # A Norwegian company that borrows English words stands out among unrelated Norwegian
-    # ones: standardised within its pairing it scores above several strong English fits,
-    # though its own fit is weak.
-    norwegian = [Document("nb-sonar", "Vi utvikler sonar og hydrophone for submarine "
-                                      "deteksjon, og vi tester dem i kaldt vann langs kysten "
-                                      "av landet.")]
+    # A Norwegian company that shares one word with the challenge stands out among unrelated
+    # Norwegian ones: standardised within its pairing it scores above several strong English
+    # fits, though its own fit is weak.
+    norwegian = [Document("nb-sonar", "Vi baker brød og kaker til kantiner, og vi selger en "
+                                      "sonar til fiskere i byen.")]
     norwegian += [Document(f"nb-{n}", text) for n, text in enumerate(NORWEGIAN_FILLERS)]
     assert all(detect_language(d.text) == "nb" for d in norwegian)
     english = COMPANIES + [Document(f"sonar-{n}", t) for n, t in enumerate(MORE_SONAR)]

@@ -26,6 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import matching
+from matching.gloss import english_passages
+from matching.language import detect_language
 from matching.matcher import challenge_text, company_text
 from portal.db import db
 from portal.models import Challenge, Company
@@ -330,7 +332,11 @@ def encode_texts(challenge_texts: Sequence[str], company_texts: Sequence[str]) -
             totals["reused"] += int(encoder.last_stats.get("reused", 0))
 
     encoder = engine.encoder
-    run(encoder, [p for t in [*challenge_texts, *company_texts] for p in encoder.passages(t)])
+    # What the matcher's English encoder reads: a Norwegian text's English gloss.
+    run(encoder, [
+        p for t in [*challenge_texts, *company_texts]
+        for p in english_passages(encoder.passages(t), detect_language(t))
+    ])
     # The matcher's own defaults say which encoder reads which side, and how far.
     matcher = matching.Matcher(encoder=encoder)
     pair = matcher.multilingual_encoders()
