@@ -112,6 +112,20 @@ def test_the_multilingual_companion_gets_the_passages_the_matcher_reads(app):
     assert stats["encoded"] == 10
 
 
+def test_a_norwegian_text_is_encoded_as_the_matcher_reads_it_its_english_gloss(app):
+    engine = matching.get_engine(app)
+    challenge = "Vi trenger lette batterier og drivstoff for ubemannede fartøy til sjøs."
+    profile = "Vi utvikler undervannsfarkoster med akustisk kommunikasjon for Forsvaret."
+    encode_texts([challenge], [profile])
+    # Fitting the index afterwards finds every passage the English encoder reads.
+    fitted = matching_library.Matcher(encoder=engine.encoder).fit(
+        [matching_library.Document("c", challenge)], [matching_library.Document("p", profile)])
+    assert fitted.challenge_languages_.tolist() == ["nb"]
+    assert fitted.encode_stats_["challenges"]["encoded"] == 0
+    assert fitted.encode_stats_["companies"]["encoded"] == 0
+    assert fitted.encode_stats_["companies"]["reused"] == 1
+
+
 def test_the_companion_reads_no_more_than_a_capped_matcher_reads(app, monkeypatch):
     engine = matching.get_engine(app)
     companion = HashingEncoder(dim=32, cache=engine.cache)
