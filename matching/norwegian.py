@@ -33,7 +33,8 @@ STOP_WORDS = frozenset(
     dykkar dei deira deires deim di då eg ein eit eitt elles honom hjå ho hoe henne hennar
     hennes hoss hossen ingi inkje korleis korso kva kvar kvarhelst kven kvi kvifor me medan
     mi mine mykje no nokon noka nokor noko nokre sia sidan so somt somme um upp vere vore
-    verte vort varte vart også samt innen blant dessuten derfor således gjennom under ulike
+    verte vort varte vart våre vårt også samt innen blant dessuten derfor således gjennom
+    under ulike
     flere mer mest svært rundt hele helt ene andre annen annet nye ny nytt
     mål målet formål formålet beskrivelse prosjekt prosjektet prosjekter fase utvikle utvikles
     utviklet utvikling utviklingen demonstrere demonstrert demonstrasjon teknologi teknologien
