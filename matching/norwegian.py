@@ -52,7 +52,7 @@ UNINFORMATIVE_NB = frozenset(
     to tre fire fem seks sju syv åtte ni ti elleve tolv tjue tjuge tretti hundre tusen
     millioner milliard første tredje fjerde diverse pluss minus vite kjent ting måte måter
     stor store større størst største liten lite små mindre minst god gode bedre beste dårlig
-    dårlige dårligere
+    dårlige dårligere gi gir ga gav gitt
     """.split()  # noqa: SIM905
 )
 # Kept apart from STOP_WORDS, which language detection also reads ("to" is English too).

@@ -111,3 +111,15 @@ def test_a_norwegian_challenge_ranks_the_english_company_sharing_its_vocabulary_
     assert ranked[0].company_id == "fuel"
     # Shared terms are shown as the challenge wrote them.
     assert {"drivstoff", "batterier"} & set(ranked[0].top_shared_terms)
+
+
+def test_without_a_multilingual_encoder_a_norwegian_text_gets_areas_through_its_gloss():
+    from matching import Area
+
+    areas = [
+        Area("underwater", "Underwater technology", "sonar, submarines and underwater vehicles"),
+        Area("energy", "Energy", "batteries, fuel and generators for power"),
+    ]
+    m = Matcher(encoder=HashingEncoder(cache=MemoryCache()), areas=areas)
+    assert m.suggest_areas("Vi lager drivstoff og batterier til strømaggregat")[0][0] == "energy"
+    assert m.suggest_areas("Vi bygger ubåter og undervannsfarkoster")[0][0] == "underwater"
