@@ -41,7 +41,8 @@ DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/portal_loadtest
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Load test"
 PAGES = ("challenge list", "challenge page", "challenge matches", "recommendations",
-         "api challenge matches", "event export csv")
+         "profile edit form", "save profile", "company profile", "api challenge matches",
+         "event export csv")
 STARTUP_TIMEOUT_S = 120
 WARMUP_TIMEOUT_S = 300
 
@@ -311,8 +312,10 @@ def section_text(report: dict, command: str) -> str:
         "0.5-1.5 s (health probe every 1 s). Written by the runner: the last run wins.", "",
         "```", command, "```", "",
         *rows, "",
-        "Mix (users by weight): 6 SMEs (challenge list, challenge page, recommendations), "
-        "6 military owners (their challenges' matches page, challenge list), 5 API clients "
+        "Mix (users by weight): 6 SMEs (challenge list, challenge page, recommendations and, "
+        "one task in nine, a profile save: the edit form, its POST with a changed description, "
+        "the redirect to the profile; each SME account saves its own company), 6 military "
+        "owners (their challenges' matches page, challenge list), 5 API clients "
         "(`GET /api/v1/challenges/<id>/matches` with a bearer token), 1 organiser (event "
         "matches CSV export), 2 health probes (`/healthz`). Logins happen once per user at "
         "start and are not in the table.", "",
