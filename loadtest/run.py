@@ -253,16 +253,21 @@ class EncodeWorker(Service):
         super().__init__([str(BIN / "flask"), "--app", "app", "encode-worker"], env, log_path)
 
     def jobs_done(self) -> dict[str, int]:
-        """Texts encoded and failed, and batches run, from the worker's batch lines."""
-        done = failed = batches = 0
+        """Jobs finished and failed, batches run, and the passages the worker encoded or found
+        already stored (encoded by someone else first), from the worker's batch lines."""
+        done = failed = batches = new = stored = 0
         with contextlib.suppress(OSError):
             for line in self.log_path.read_text().splitlines():
-                match = re.match(r"Encoded (\d+) of \d+ texts?(?:, (\d+) failed)?", line)
+                match = re.match(r"Encoded (\d+) of \d+ texts?(?:, (\d+) failed)? "
+                                 r"\((\d+) passages? new, (\d+) already stored\)", line)
                 if match:
                     batches += 1
                     done += int(match[1])
                     failed += int(match[2] or 0)
-        return {"done": done, "failed": failed, "batches": batches}
+                    new += int(match[3])
+                    stored += int(match[4])
+        return {"done": done, "failed": failed, "batches": batches, "passages_new": new,
+                "passages_already_stored": stored}
 
 
 def wait_until_up(base: str, server: Server) -> None:
@@ -394,14 +399,17 @@ def section_text(report: dict, command: str) -> str:
         f"Encoder `{report['encoder']}` (`MATCHER_ENCODER`; the runner uses MiniLM alone unless "
         "it is set, so seeding 10,000 companies takes minutes, not hours with e5). Encoding: "
         "`flask encode-worker` ran beside gunicorn (`ENCODING_WORKER=process`, as in "
-        f"production); {encoding['saves']} saves queued their texts, the worker encoded "
+        f"production); {encoding['saves']} saves queued their texts, the worker finished "
         f"{encoding['done']} jobs in {encoding['batches']} batches during the run "
-        f"({encoding['failed']} failed), {encoding['waiting_after']} waited at the end "
-        f"({encoding['waiting_before']} before).", "",
+        f"({encoding['failed']} failed; {encoding['passages_new']} passages encoded, "
+        f"{encoding['passages_already_stored']} found already stored), "
+        f"{encoding['waiting_after']} waited at the end ({encoding['waiting_before']} before).",
+        "",
         f"Worker memory (VmRSS, before → after the match index was loaded): {workers}. "
         f"Warm-up (slowest of each round of API calls, s): {report['warmup_s']}. "
-        + ("No worker loaded the sentence-transformers model: every vector came from the "
-           "embedding cache." if not any(w["torch"] for w in memory["workers"]) else "")
+        + ("During the warm-up no worker loaded the sentence-transformers model: every "
+           "vector came from the embedding cache."
+           if not any(w["torch"] for w in memory["workers"]) else "")
         + _torch_after(memory["workers"]), "",
     ])
 
@@ -413,7 +421,7 @@ def _torch_after(workers: list[dict]) -> str:
                 "were encoded by the encoding worker alone.")
     return (f" After the load {loaded} of {len(workers)} web workers had loaded the model: "
             "an index rebuild after a save encoded a text the encoding worker had not "
-            "encoded yet.")
+            "stored yet.")
 
 
 def write_section(text: str) -> None:
