@@ -124,6 +124,17 @@ def queue_status(env: dict) -> dict[str, int]:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def drain(env: dict, timeout: float) -> tuple[dict[str, int], float]:
+    """Wait up to ``timeout`` s for the encoding worker to empty the queue; the last status
+    and the seconds waited."""
+    started = time.monotonic()
+    status = queue_status(env)
+    while status["waiting"] and time.monotonic() - started < timeout:
+        time.sleep(1)
+        status = queue_status(env)
+    return status, round(time.monotonic() - started, 1)
+
+
 def _write_fixture(path: str, seed: int) -> None:
     """In a child process: the synthetic event, an API token and the accounts, as JSON."""
     from sqlalchemy import select
@@ -403,8 +414,8 @@ def section_text(report: dict, command: str) -> str:
         f"{encoding['done']} jobs in {encoding['batches']} batches during the run "
         f"({encoding['failed']} failed; {encoding['passages_new']} passages encoded, "
         f"{encoding['passages_already_stored']} found already stored), "
-        f"{encoding['waiting_after']} waited at the end ({encoding['waiting_before']} before).",
-        "",
+        f"{encoding['waiting_after']} waited at the end ({encoding['waiting_before']} before), "
+        f"{encoding['left_after_drain']} were left {encoding['drain_s']} s later.", "",
         f"Worker memory (VmRSS, before → after the match index was loaded): {workers}. "
         f"Warm-up (slowest of each round of API calls, s): {report['warmup_s']}. "
         + ("During the warm-up no worker loaded the sentence-transformers model: every "
@@ -505,6 +516,9 @@ def main() -> None:
         log("starting the encoding worker (flask encode-worker)")
         worker.start()
         wait_until_up(base, server)
+        # Texts left by an interrupted run: encoded first, so no web worker's first index
+        # build encodes them (the model would be loaded in it before the load starts).
+        leftover, _ = drain(env, WARMUP_TIMEOUT_S)
         pids = worker_pids(server.process.pid)
         before = {pid: rss_mib(pid) for pid in pids}
         log("warming the workers' match indexes")
@@ -516,8 +530,10 @@ def main() -> None:
                             args.duration, env)
         stats = read_stats(prefix)
         queued_after = queue_status(env)
-        worker_alive = worker.process is not None and worker.process.poll() is None
         torch_after = {pid: loads_torch(pid) for pid in pids}
+        # A save still in flight when locust stopped commits a moment later.
+        drained, drain_s = drain(env, 60)
+        worker_alive = worker.process is not None and worker.process.poll() is None
     finally:
         worker.stop()
         server.stop()
@@ -542,7 +558,10 @@ def main() -> None:
         "encoding": {"saves": stats.get("save profile", {}).get("requests", 0),
                      "waiting_before": queued_before["waiting"], **worker.jobs_done(),
                      "waiting_after": queued_after["waiting"],
-                     "given_up_after": queued_after["failed"], "worker_alive": worker_alive},
+                     "given_up_after": queued_after["failed"],
+                     "left_after_drain": drained["waiting"], "drain_s": drain_s,
+                     "leftover_before_warmup": leftover["waiting"],
+                     "worker_alive": worker_alive},
         "warmup_s": warmup, "out": str(out),
     }
     if not args.no_docs:
