@@ -3,8 +3,9 @@
 Run by ``loadtest/run.py`` (which seeds the data, starts gunicorn and writes the fixture file
 named by ``LOADTEST_FIXTURE``). Pages are grouped by name, so the statistics read per page:
 challenge list, challenge page, challenge matches (as the owning military user),
-recommendations (SME), API challenge matches (bearer token), event export CSV (organiser) and
-``/healthz`` on the same server.
+recommendations (SME), save profile (an SME user saves its own company's profile through the
+web form, with a changed description), API challenge matches (bearer token), event export CSV
+(organiser) and ``/healthz`` on the same server.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import random
 import re
 
+from htmlforms import profile_save  # loadtest/, on locust's path beside this file
 from locust import HttpUser, between, constant, task
 
 with open(os.environ["LOADTEST_FIXTURE"], encoding="utf-8") as handle:
@@ -64,7 +66,8 @@ class _LoggedIn(HttpUser):
 
 
 class SmeUser(_LoggedIn):
-    """Browses open challenges and reads the company's recommendations."""
+    """Browses open challenges, reads the company's recommendations and now and then saves
+    the company's profile (each SME account belongs to a company of its own)."""
 
     weight = 6
 
@@ -85,6 +88,31 @@ class SmeUser(_LoggedIn):
     @task(3)
     def recommendations(self) -> None:
         self.page("/recommendations", "recommendations")
+
+    @task(1)
+    def save_profile(self) -> None:
+        """Open the edit form, post it back with a changed description (CSRF token and every
+        other field as the page filled them in), then follow the redirect to the profile.
+        Only the POST is "save profile"; the profile view edits the user's own company."""
+        with self.client.get("/company/edit", name="profile edit form", catch_response=True,
+                             allow_redirects=False, headers=self.cookies()) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+                return
+            try:
+                data = profile_save(response.text, f"{os.getpid()}-{random.getrandbits(40):x}")
+            except LookupError as error:
+                response.failure(str(error))
+                return
+        with self.client.post("/company/edit", name="save profile", data=data,
+                              catch_response=True, allow_redirects=False,
+                              headers=self.cookies()) as response:
+            location = response.headers.get("Location") or ""
+            if response.status_code != 302 or not location.rstrip("/").endswith("/company"):
+                # 200 means the form came back with errors: the save did not happen.
+                response.failure(f"not saved: HTTP {response.status_code} {location}")
+                return
+        self.page(location, "company profile")
 
 
 class MilitaryUser(_LoggedIn):

@@ -8,10 +8,17 @@ Usage (repository root; ``make loadtest`` runs it with the defaults)::
 Steps, all on loopback and bounded in time: create the database if needed (``DATABASE_URL``,
 default a fresh local ``portal_loadtest``), migrate, seed the synthetic data unless it is there
 (``flask seed-synthetic``), prepare the load fixture (event with matchmaking results, an API
-token), start the production server (gunicorn, ``PORTAL_ENV=production``) on a free port, warm
-every worker's match index, measure worker memory, run locust headless, write the "Load test"
-section of docs/benchmarks.md and print one JSON object as the LAST line of output. The server
-is always stopped, also on failure or Ctrl-C.
+token), start the production server (gunicorn, ``PORTAL_ENV=production``) on a free port and
+the encoding worker beside it (``flask encode-worker``, as in production:
+``ENCODING_WORKER=process``), warm every worker's match index, measure worker memory, run
+locust headless, count the encoding jobs the worker finished and those left, write the "Load
+test" section of docs/benchmarks.md and print one JSON object as the LAST line of output. The
+server and the encoding worker are always stopped, also on failure or Ctrl-C.
+
+The encoder is MiniLM alone (``MATCHER_ENCODER=minilm``) unless ``MATCHER_ENCODER`` is set:
+seeding encodes every synthetic text, and the default ``minilm+e5`` would add e5, about eight
+times slower, to it (hours on two cores). ``LOCUST`` names the locust executable when it is
+not the virtualenv's (``make loadtest`` installs it there).
 """
 
 from __future__ import annotations
@@ -41,7 +48,9 @@ DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/portal_loadtest
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Load test"
 PAGES = ("challenge list", "challenge page", "challenge matches", "recommendations",
-         "api challenge matches", "event export csv")
+         "profile edit form", "save profile", "company profile", "api challenge matches",
+         "event export csv")
+ENCODER = "minilm"
 STARTUP_TIMEOUT_S = 120
 WARMUP_TIMEOUT_S = 300
 
@@ -94,6 +103,36 @@ def _count_rows() -> None:
     with app.app_context():
         print(json.dumps([db.session.scalar(select(func.count(Company.id))),
                           db.session.scalar(select(func.count(Challenge.id)))]))
+
+
+def _queue_status() -> None:
+    from portal import create_app
+    from portal.db import db
+    from portal.services.matching import encoding_status
+
+    app = create_app()
+    with app.app_context():
+        status = encoding_status(db.session)
+        print(json.dumps({"waiting": status.waiting, "failed": status.failed}))
+
+
+def queue_status(env: dict) -> dict[str, int]:
+    """Encoding jobs waiting and given up, read in a child process."""
+    out = subprocess.run(  # noqa: S603  (our own interpreter and script)
+        [str(BIN / "python"), __file__, "--queue-status"], cwd=ROOT, env=env, text=True,
+        capture_output=True, timeout=120, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def drain(env: dict, timeout: float) -> tuple[dict[str, int], float]:
+    """Wait up to ``timeout`` s for the encoding worker to empty the queue; the last status
+    and the seconds waited."""
+    started = time.monotonic()
+    status = queue_status(env)
+    while status["waiting"] and time.monotonic() - started < timeout:
+        time.sleep(1)
+        status = queue_status(env)
+    return status, round(time.monotonic() - started, 1)
 
 
 def _write_fixture(path: str, seed: int) -> None:
@@ -163,27 +202,28 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
-class Server:
-    """gunicorn in its own process group; ``stop`` always ends the whole group."""
+class Service:
+    """A command in its own process group, output to ``log_path``; ``stop`` always ends the
+    whole group."""
 
-    def __init__(self, env: dict, port: int, workers: int, threads: int, log_path: Path):
-        self.env = {**env, "PORTAL_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
-                    "PORT": str(port), "BIND": f"127.0.0.1:{port}",
-                    "WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads),
-                    "GUNICORN_ACCESS_LOG": str(log_path.with_suffix(".access.log"))}
+    name = "service"
+
+    def __init__(self, command: list[str], env: dict, log_path: Path):
+        self.command = command
+        self.env = env
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        handle = self.log_path.open("w")
-        self.process = subprocess.Popen(  # noqa: S603  (the venv's gunicorn)
-            [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "app:app"], cwd=ROOT,
-            env=self.env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+        with self.log_path.open("w") as handle:
+            self.process = subprocess.Popen(  # noqa: S603  (the venv's own executables)
+                self.command, cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT,
+                start_new_session=True)
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
-        log("stopping the server")
+        log(f"stopping the {self.name}")
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGTERM)
         try:
@@ -192,6 +232,53 @@ class Server:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
+
+
+def production_env(env: dict) -> dict:
+    """The server's and the encoding worker's environment: production, one fresh secret."""
+    return {**env, "PORTAL_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
+            "ENCODING_WORKER": "process"}
+
+
+class Server(Service):
+    """gunicorn with ``gunicorn.conf.py`` on ``port``."""
+
+    name = "server"
+
+    def __init__(self, env: dict, port: int, workers: int, threads: int, log_path: Path):
+        super().__init__(
+            [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "app:app"],
+            {**env, "PORT": str(port), "BIND": f"127.0.0.1:{port}",
+             "WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads),
+             "GUNICORN_ACCESS_LOG": str(log_path.with_suffix(".access.log"))},
+            log_path)
+
+
+class EncodeWorker(Service):
+    """``flask encode-worker`` (its default batch size and poll interval), as beside
+    ``make serve`` in production."""
+
+    name = "encoding worker"
+
+    def __init__(self, env: dict, log_path: Path):
+        super().__init__([str(BIN / "flask"), "--app", "app", "encode-worker"], env, log_path)
+
+    def jobs_done(self) -> dict[str, int]:
+        """Jobs finished and failed, batches run, and the passages the worker encoded or found
+        already stored (encoded by someone else first), from the worker's batch lines."""
+        done = failed = batches = new = stored = 0
+        with contextlib.suppress(OSError):
+            for line in self.log_path.read_text().splitlines():
+                match = re.match(r"Encoded (\d+) of \d+ texts?(?:, (\d+) failed)? "
+                                 r"\((\d+) passages? new, (\d+) already stored\)", line)
+                if match:
+                    batches += 1
+                    done += int(match[1])
+                    failed += int(match[2] or 0)
+                    new += int(match[3])
+                    stored += int(match[4])
+        return {"done": done, "failed": failed, "batches": batches, "passages_new": new,
+                "passages_already_stored": stored}
 
 
 def wait_until_up(base: str, server: Server) -> None:
@@ -237,7 +324,8 @@ def warm(base: str, fixture: dict, workers: int) -> list[float]:
 def run_locust(base: str, fixture_path: str, out: Path, users: int, rate: int,
                duration: int, env: dict) -> Path:
     prefix = out / "locust"
-    command = [str(BIN / "locust"), "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless",
+    locust = os.environ.get("LOCUST") or str(BIN / "locust")
+    command = [locust, "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless",
                "-u", str(users), "-r", str(rate), "-t", f"{duration}s", "--host", base,
                "--csv", str(prefix), "--only-summary", "--stop-timeout", "10",
                "--loglevel", "WARNING"]
@@ -300,6 +388,7 @@ def section_text(report: dict, command: str) -> str:
                     f"{s['p95_ms']:.0f} | {s['p99_ms']:.0f} | {s['errors']} "
                     f"({s['server_errors']}) |")
     memory = report["memory"]
+    encoding = report["encoding"]
     workers = ", ".join(f"{w['before_mib']} → {w['after_mib']} MiB"
                         + (" (model loaded)" if w["torch"] else "") for w in memory["workers"])
     return "\n".join([
@@ -311,16 +400,39 @@ def section_text(report: dict, command: str) -> str:
         "0.5-1.5 s (health probe every 1 s). Written by the runner: the last run wins.", "",
         "```", command, "```", "",
         *rows, "",
-        "Mix (users by weight): 6 SMEs (challenge list, challenge page, recommendations), "
-        "6 military owners (their challenges' matches page, challenge list), 5 API clients "
+        "Mix (users by weight): 6 SMEs (challenge list, challenge page, recommendations and, "
+        "one task in nine, a profile save: the edit form, its POST with a changed description, "
+        "the redirect to the profile; each SME account saves its own company), 6 military "
+        "owners (their challenges' matches page, challenge list), 5 API clients "
         "(`GET /api/v1/challenges/<id>/matches` with a bearer token), 1 organiser (event "
         "matches CSV export), 2 health probes (`/healthz`). Logins happen once per user at "
         "start and are not in the table.", "",
+        f"Encoder `{report['encoder']}` (`MATCHER_ENCODER`; the runner uses MiniLM alone unless "
+        "it is set, so seeding 10,000 companies takes minutes, not hours with e5). Encoding: "
+        "`flask encode-worker` ran beside gunicorn (`ENCODING_WORKER=process`, as in "
+        f"production); {encoding['saves']} saves queued their texts, the worker finished "
+        f"{encoding['done']} jobs in {encoding['batches']} batches during the run "
+        f"({encoding['failed']} failed; {encoding['passages_new']} passages encoded, "
+        f"{encoding['passages_already_stored']} found already stored), "
+        f"{encoding['waiting_after']} waited at the end ({encoding['waiting_before']} before), "
+        f"{encoding['left_after_drain']} were left {encoding['drain_s']} s later.", "",
         f"Worker memory (VmRSS, before → after the match index was loaded): {workers}. "
         f"Warm-up (slowest of each round of API calls, s): {report['warmup_s']}. "
-        + ("No worker loaded the sentence-transformers model: every vector came from the "
-           "embedding cache." if not any(w["torch"] for w in memory["workers"]) else ""), "",
+        + ("During the warm-up no worker loaded the sentence-transformers model: every "
+           "vector came from the embedding cache."
+           if not any(w["torch"] for w in memory["workers"]) else "")
+        + _torch_after(memory["workers"]), "",
     ])
+
+
+def _torch_after(workers: list[dict]) -> str:
+    loaded = sum(1 for w in workers if w["torch_after_load"])
+    if not loaded:
+        return (" After the load no web worker had loaded the model either: the saved texts "
+                "were encoded by the encoding worker alone.")
+    return (f" After the load {loaded} of {len(workers)} web workers had loaded the model: "
+            "an index rebuild after a save encoded a text the encoding worker had not "
+            "stored yet.")
 
 
 def write_section(text: str) -> None:
@@ -349,15 +461,19 @@ def main() -> None:
     parser.add_argument("--no-docs", action="store_true", help="do not touch docs/benchmarks.md")
     parser.add_argument("--count-rows", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--write-fixture", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--queue-status", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.count_rows:
         return _count_rows()
+    if args.queue_status:
+        return _queue_status()
     if args.write_fixture:
         return _write_fixture(args.write_fixture, args.seed)
 
     url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE
+    encoder = os.environ.get("MATCHER_ENCODER") or ENCODER
     env = {**os.environ, "DATABASE_URL": url, "HF_HUB_OFFLINE": "1",
-           "TRANSFORMERS_OFFLINE": "1", "PORTAL_ENV": "development"}
+           "TRANSFORMERS_OFFLINE": "1", "PORTAL_ENV": "development", "MATCHER_ENCODER": encoder}
     env.pop("SECRET_KEY", None)
     out = Path(args.out or tempfile.mkdtemp(prefix="portal-loadtest-"))
     out.mkdir(parents=True, exist_ok=True)
@@ -383,9 +499,12 @@ def main() -> None:
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = Server(env, port, args.workers, args.threads, out / "gunicorn.log")
+    serving = production_env(env)
+    server = Server(serving, port, args.workers, args.threads, out / "gunicorn.log")
+    worker = EncodeWorker(serving, out / "encode-worker.log")
 
     def interrupted(signum, _frame):
+        worker.stop()
         server.stop()
         raise SystemExit(128 + signum)
 
@@ -394,20 +513,34 @@ def main() -> None:
     try:
         log(f"starting gunicorn on {base} ({args.workers} workers x {args.threads} threads)")
         server.start()
+        log("starting the encoding worker (flask encode-worker)")
+        worker.start()
         wait_until_up(base, server)
+        # Texts left by an interrupted run: encoded first, so no web worker's first index
+        # build encodes them (the model would be loaded in it before the load starts).
+        leftover, _ = drain(env, WARMUP_TIMEOUT_S)
         pids = worker_pids(server.process.pid)
         before = {pid: rss_mib(pid) for pid in pids}
         log("warming the workers' match indexes")
         warmup = warm(base, fixture, args.workers)
         after = {pid: rss_mib(pid) for pid in pids if Path(f"/proc/{pid}").exists()}
         torch = {pid: loads_torch(pid) for pid in pids}
+        queued_before = queue_status(env)
         prefix = run_locust(base, fixture_path, out, args.users, args.spawn_rate,
                             args.duration, env)
         stats = read_stats(prefix)
+        queued_after = queue_status(env)
+        torch_after = {pid: loads_torch(pid) for pid in pids}
+        # A save still in flight when locust stopped commits a moment later.
+        drained, drain_s = drain(env, 60)
+        worker_alive = worker.process is not None and worker.process.poll() is None
     finally:
+        worker.stop()
         server.stop()
 
     command = ("" if url == DEFAULT_DATABASE else f"DATABASE_URL={url} ") + (
+        "" if encoder == ENCODER else f"MATCHER_ENCODER={encoder} ") + (
+        f"LOCUST={os.environ['LOCUST']} " if os.environ.get("LOCUST") else "") + (
         ".venv/bin/python loadtest/run.py") + (
         "" if (args.users, args.duration) == (20, 60) else
         f" --users {args.users} --duration {args.duration}")
@@ -415,12 +548,20 @@ def main() -> None:
         "date": dt.date.today().isoformat(), "machine": machine(),
         "server": f"{args.workers} workers x {args.threads} threads",
         "users": args.users, "spawn_rate": args.spawn_rate, "duration_s": args.duration,
-        "companies": companies, "challenges": challenges,
+        "companies": companies, "challenges": challenges, "encoder": encoder,
         "pages": {name: stats[name] for name in PAGES if name in stats},
         "healthz": stats.get("healthz", {}),
         "memory": {"workers": [{"pid": pid, "before_mib": before[pid],
-                                "after_mib": after.get(pid, 0.0), "torch": torch[pid]}
+                                "after_mib": after.get(pid, 0.0), "torch": torch[pid],
+                                "torch_after_load": torch_after[pid]}
                                for pid in pids]},
+        "encoding": {"saves": stats.get("save profile", {}).get("requests", 0),
+                     "waiting_before": queued_before["waiting"], **worker.jobs_done(),
+                     "waiting_after": queued_after["waiting"],
+                     "given_up_after": queued_after["failed"],
+                     "left_after_drain": drained["waiting"], "drain_s": drain_s,
+                     "leftover_before_warmup": leftover["waiting"],
+                     "worker_alive": worker_alive},
         "warmup_s": warmup, "out": str(out),
     }
     if not args.no_docs:
@@ -432,8 +573,8 @@ def main() -> None:
                   for name, s in report["pages"].items()},
         "healthz": {k: report["healthz"].get(k) for k in
                     ("rps", "p50_ms", "p95_ms", "p99_ms", "errors")},
-        "companies": companies, "challenges": challenges,
-        "memory_mib": report["memory"]["workers"],
+        "companies": companies, "challenges": challenges, "encoder": encoder,
+        "encoding": report["encoding"], "memory_mib": report["memory"]["workers"],
     }
     print(json.dumps(summary), flush=True)
 
