@@ -70,7 +70,8 @@ class AreaIndex(MatcherState):
         self.area_inferrer_nb_ = None
         if ids:
             area_vecs = enc.encode([area_text(a) for a in self.areas_])
-            self.area_inferrer_ = AreaInferrer().fit(area_vecs, X, Y)
+            self.area_inferrer_ = AreaInferrer().fit(area_vecs, X, Y,
+                                                     warm_start=self.area_warm_start)
         self.challenge_explicit_ = np.array(
             [bool(d.areas) for d in self.challenges_], dtype=np.bool_
         )

@@ -27,6 +27,7 @@ class MatcherState:
     multilingual_encoder: BaseEncoder | None
     multilingual_query_prefix: str | None
     multilingual_passages: int | None
+    area_warm_start: AreaInferrer | None
 
     # Fitted state (set in ``fit``).
     encoder_: BaseEncoder

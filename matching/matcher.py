@@ -34,6 +34,7 @@ from matching.multilingual_index import MultilingualIndex
 from matching.scoring import COMPONENTS, DEFAULT_WEIGHTS
 from matching.taxonomy import (
     Area,
+    AreaInferrer,
     load_default_areas,
 )
 from matching.types import Document, Match
@@ -92,6 +93,9 @@ class Matcher(CandidateScoring, AreaIndex, MultilingualIndex):
         pairing_blend: Overrides of :data:`matching.multilingual.DEFAULT_PAIRING_BLEND`.
         calibrations: Fit calibrations by encoder family (see :mod:`matching.calibration`);
             ``None`` loads the shipped ones.
+        area_warm_start: The ``area_inferrer_`` of an earlier fit over the same areas: the
+            area classifiers start from it (:meth:`matching.taxonomy.AreaInferrer.fit`), so
+            a refit after a small change of the data is quick.
     """
 
     def __init__(
@@ -110,6 +114,7 @@ class Matcher(CandidateScoring, AreaIndex, MultilingualIndex):
         multilingual_passages: int | None = None,
         pairing_blend: Mapping[str, Mapping[str, float]] | None = None,
         calibrations: Mapping[str, FitCalibration] | None = None,
+        area_warm_start: AreaInferrer | None = None,
     ) -> None:
         self.weights = weights
         self.encoder = encoder
@@ -125,6 +130,7 @@ class Matcher(CandidateScoring, AreaIndex, MultilingualIndex):
         self.multilingual_passages = multilingual_passages
         self.pairing_blend = pairing_blend
         self.calibrations = calibrations
+        self.area_warm_start = area_warm_start
 
     # ------------------------------------------------------------------ fitting
     def _encoder(self) -> BaseEncoder:

@@ -29,6 +29,7 @@ import matching
 from matching.gloss import english_passages
 from matching.language import detect_language
 from matching.matcher import challenge_text, company_text
+from matching.taxonomy import AreaInferrer
 from portal.db import db
 from portal.models import Challenge, Company
 from portal.services.matching.documents import (
@@ -198,6 +199,7 @@ class MatchingEngine:
                 matcher = matching.Matcher(
                     weights=weights, encoder=self.encoder, areas=areas,
                     company_texts=self.company_texts,
+                    area_warm_start=self._previous_area_inferrer(areas),
                 ).fit(challenge_docs, company_docs)
             except ValueError as exc:
                 # e.g. every company text is empty: nothing can be ranked yet.
@@ -216,6 +218,18 @@ class MatchingEngine:
             weights=dict(matcher.weights_) if matcher is not None else dict(weights or {}),
             areas=areas,
         )
+
+
+    def _previous_area_inferrer(self, areas: Sequence[matching.Area]) -> AreaInferrer | None:
+        """The area classifiers of the index being replaced, when it had the same areas: a
+        rebuild after a save starts from them (half of a rebuild's time at 10,000 companies
+        was refitting them from scratch)."""
+        previous = self._index
+        if previous is None or previous.matcher is None:
+            return None
+        if [a.id for a in previous.areas] != [a.id for a in areas]:
+            return None
+        return getattr(previous.matcher, "area_inferrer_", None)
 
 
 _ENGINE_LOCK = threading.Lock()

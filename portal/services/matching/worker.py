@@ -40,7 +40,10 @@ log = logging.getLogger(__name__)
 MODES = ("thread", "process", "off")
 EXTENSION_KEY = "encoding_worker"
 DEFAULT_BATCH_SIZE = 16
-DEFAULT_POLL_SECONDS = 5.0
+# A worker in another process learns of a save only by looking: within a second, so that the
+# web workers' next index rebuild (they notice a save within MATCHER_FRESHNESS_SECONDS, 2 s)
+# finds the text encoded instead of loading the model and encoding it on a request.
+DEFAULT_POLL_SECONDS = 1.0
 
 
 def worker_mode(config: Mapping[str, Any]) -> str:
