@@ -18,7 +18,8 @@ server and the encoding worker are always stopped, also on failure or Ctrl-C.
 The encoder is MiniLM alone (``MATCHER_ENCODER=minilm``) unless ``MATCHER_ENCODER`` is set:
 seeding encodes every synthetic text, and the default ``minilm+e5`` would add e5, about eight
 times slower, to it (hours on two cores). ``LOCUST`` names the locust executable when it is
-not the virtualenv's (``make loadtest`` installs it there).
+not the virtualenv's (``make loadtest`` installs it there); its environment needs lxml too,
+which the locustfile reads the profile form with.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The load test's "save profile" posts the company profile form as a browser would.
 
-``loadtest/htmlforms.py`` reads the edit page the way the locust task does; these tests check
-that what it reads is exactly the form's fields and that posting it back saves the profile
+``loadtest/htmlforms.py`` reads the edit page with lxml the way the locust task does; these tests
+check that what it reads is exactly the form's fields and that posting it back saves the profile
 with only the description changed (and the text queued for the encoding worker).
 """
 
@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from loadtest.htmlforms import form_fields, profile_save
+from loadtest.htmlforms import find_form, profile_save
 from portal.db import db
 from portal.models import Area, Company, EncodingJob
 from portal.smes.forms import CompanyForm
@@ -46,16 +46,19 @@ def _edit_page(client) -> str:
 
 def test_the_parsed_form_has_exactly_the_profile_forms_fields(app, client, login, sme):
     login(sme)
-    form = form_fields(_edit_page(client), "description")
+    form = find_form(_edit_page(client), "description")
     with app.test_request_context():
         expected = {field.name for field in CompanyForm()}
-    assert set(form.names) == expected
-    assert "csrf_token" in form.names
+    names = set(form.inputs.keys())
+    assert names == expected
+    assert "csrf_token" in names
     # Unchecked checkboxes are not posted, as in a browser; this profile checked one of two.
-    posted = {name for name, _ in form.data}
-    assert posted == expected - {"norwegian_owned"}
-    assert sorted(int(v) for name, v in form.data if name == "areas") == sorted(
+    data = form.form_values()
+    assert {name for name, _ in data} == expected - {"norwegian_owned"}
+    assert sorted(int(v) for name, v in data if name == "areas") == sorted(
         area.id for area in sme.company.areas)
+    # The description comes back as saved: markup unescaped, no newline from the <textarea>.
+    assert dict(data)["description"] == sme.company.description
 
 
 def test_posting_it_back_changes_only_the_description_and_queues_it(client, login, sme):
