@@ -171,8 +171,9 @@ class AreaInferrer:
             Y: ``(n, n_areas)`` 0/1 labels.
             warm_start: An inferrer fitted before on the same areas: each classifier starts
                 from its coefficients. After a small change of the labelled texts (an index
-                rebuild after one profile save) the solver then needs a few iterations
-                instead of a few hundred, and reaches the same optimum within its tolerance.
+                rebuild after one profile save) the solver then stops after a few
+                iterations instead of a few hundred, within its tolerance of the optimum as a
+                cold fit is (probabilities within a few hundredths of each other).
 
         Returns:
             self

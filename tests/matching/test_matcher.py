@@ -404,3 +404,34 @@ def test_a_mixed_language_pool_is_merged_by_band_keeping_each_pairings_order():
                 capped[x.company_id] = level
     levels = [capped[x.company_id] for x in ranked]
     assert levels == sorted(levels, reverse=True)
+
+
+def test_area_classifiers_started_warm_reach_the_cold_optimum():
+    from sklearn.linear_model import LogisticRegression
+
+    from matching.taxonomy import AreaInferrer
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 16))
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    truth = rng.normal(size=(16, 3))
+    Y = (X @ truth > 0.2).astype(np.int8)
+    areas = np.eye(3, 16)
+    before = AreaInferrer().fit(areas, X, Y)
+    Y2 = Y.copy()
+    Y2[:5] = 1 - Y2[:5]  # a small change of the labelled data, as after one save
+    cold = AreaInferrer().fit(areas, X, Y2)
+    warm = AreaInferrer().fit(areas, X, Y2, warm_start=before)
+    # Both stop within the solver's tolerance of the optimum of the changed data.
+    optimum = AreaInferrer(C=10.0).fit(areas, X, Y2)
+    for j in range(3):
+        tight = LogisticRegression(C=10.0, tol=1e-10, max_iter=10_000, class_weight="balanced")
+        optimum.coef_[j] = tight.fit(X, Y2[:, j]).coef_[0]
+        optimum.intercept_[j] = tight.intercept_[0]
+    for fitted in (cold, warm):
+        np.testing.assert_allclose(fitted.predict_proba(X), optimum.predict_proba(X), atol=0.05)
+    assert not np.allclose(warm.coef_, before.coef_)  # it did learn the change
+    # An inferrer over other areas is no starting point.
+    other = AreaInferrer().fit(np.eye(2, 16), X, Y[:, :2])
+    np.testing.assert_allclose(
+        AreaInferrer().fit(areas, X, Y2, warm_start=other).coef_, cold.coef_)

@@ -239,6 +239,18 @@ def test_rebuild_after_area_change(app, population):
     assert engine.builds == builds + 1
 
 
+def test_a_rebuild_starts_the_area_classifiers_from_the_replaced_index(app, population):
+    engine = matching.get_engine(app)
+    matching.rank_companies(db.session, None, population["challenge"])
+    replaced = engine._index.matcher
+    assert replaced.area_warm_start is None  # the first build starts cold
+    population["sonar"].description += " Also hydrophone arrays."
+    db.session.commit()
+    matching.rank_companies(db.session, None, population["challenge"])
+    assert engine._index.matcher is not replaced
+    assert engine._index.matcher.area_warm_start is replaced.area_inferrer_
+
+
 def test_no_companies_gives_empty_results(app, make_challenge):
     challenge = make_challenge()
     result = matching.rank_companies(db.session, None, challenge)
