@@ -251,6 +251,15 @@ def test_a_rebuild_starts_the_area_classifiers_from_the_replaced_index(app, popu
     assert engine._index.matcher.area_warm_start is replaced.area_inferrer_
 
 
+def test_area_coverage_reads_the_indexed_text_and_encodes_nothing(app, population):
+    matching.rank_companies(db.session, None, population["challenge"])  # every text encoded
+    encoder = _encoder(app)
+    before = encoder.embedded
+    coverage = matching.area_coverage(db.session, population["food"], ["underwater-technology"])
+    assert set(coverage) == {"underwater-technology"}
+    assert encoder.embedded == before  # no request reads a profile with the model
+
+
 def test_no_companies_gives_empty_results(app, make_challenge):
     challenge = make_challenge()
     result = matching.rank_companies(db.session, None, challenge)
