@@ -50,6 +50,16 @@ def main(argv: list[str] | None = None) -> int:
         help="passages of each text the multilingual encoder reads: a number, or 'all'",
     )
 
+    bg = sub.add_parser("blend-grid",
+                        help="nDCG@10 for every blend of one language pairing, with folds")
+    bg.add_argument("directory")
+    bg.add_argument("--pairing", default="nb-en", help="language pairing (default nb-en)")
+    bg.add_argument("--encoder", default="minilm+e5", choices=["minilm", "e5", "minilm+e5"])
+    bg.add_argument("--sample", type=int, default=None,
+                    help="rank only the judged companies and this many others (seed 0)")
+    bg.add_argument("--cache", default=None, help="embedding cache folder")
+    bg.add_argument("--json", action="store_true", help="print JSON")
+
     ea = sub.add_parser("evaluate-areas", help="F1 of area inference (zero-shot, supervised)")
     ea.add_argument("directory")
     ea.add_argument("--json", action="store_true", help="print JSON")
@@ -74,6 +84,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "calibrate":
         return _calibrate(args, argv)
+    if args.command == "blend-grid":
+        from matching.cache import DiskCache
+        from matching.evaluate import blend_grid, default_cache_dir, format_grid
+        from matching.factory import make_encoder
+
+        encoder = make_encoder(args.encoder, cache=DiskCache(args.cache or default_cache_dir()))
+        grid = blend_grid(args.directory, encoder, args.pairing, sample=args.sample)
+        print(json.dumps(grid, indent=2) if args.json else format_grid(grid))
+        return 0
     if args.command in ("evaluate", "evaluate-areas"):
         from matching.cache import DiskCache
         from matching.evaluate import default_cache_dir, evaluate, evaluate_areas, format_table

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 from collections import Counter
@@ -352,3 +353,74 @@ def calibrate(
         np.concatenate(cosines), np.concatenate(tfidfs), np.concatenate(labels)
     )
     return calibrator.calibration_
+
+
+GRID_SHARES = (0.0, 0.25, 0.5, 0.6, 0.75, 0.9, 1.0)
+GRID_FACTORS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def topic_fold(challenge_id: str) -> str:
+    """``"A"`` or ``"B"``: the fold of a topic in the two-fold checks of docs/matching.md."""
+    return "AB"[int(hashlib.sha256(challenge_id.encode("utf-8")).hexdigest(), 16) % 2]
+
+
+def blend_grid(
+    directory: str | os.PathLike,
+    encoder: BaseEncoder,
+    pairing: str,
+    sample: int | None = None,
+    shares: Sequence[float] = GRID_SHARES,
+    factors: Sequence[float] = GRID_FACTORS,
+) -> dict:
+    """nDCG@10 of the matcher for every setting of one language pairing's blend.
+
+    One matcher is fitted; each setting of ``pairing`` (the multilingual encoder's share of
+    the semantic evidence, the factor on the lexical weight) is scored on all judged topics
+    and on each fold (:func:`topic_fold`).
+
+    Returns:
+        ``{"queries", "companies", "pairing", "shipped", "grid": [{"multilingual", "lexical",
+        "all", "A", "B"}, ...]}``
+    """
+    challenges, companies, qrels = load_dataset(directory)
+    if sample is not None:
+        companies = sample_companies(companies, qrels, sample)
+    m = Matcher(encoder=encoder).fit(challenges, companies)
+    if pairing not in m.blend_:
+        raise ValueError(f"unknown language pairing {pairing!r}")
+    qids = [c.id for c in challenges if c.id in qrels]
+    folds = {"all": qids, **{f: [q for q in qids if topic_fold(q) == f] for f in "AB"}}
+    shipped = dict(m.blend_[pairing])
+    grid = []
+    for share in shares:
+        for factor in factors:
+            m.blend_[pairing] = {"multilingual": share, "lexical": factor}
+            runs = {q: [m.company_ids_[k] for k in scoring.top_k(m.ranking_keys(q), RUN_DEPTH)]
+                    for q in qids}
+            row = {"multilingual": share, "lexical": factor}
+            for name, queries in folds.items():
+                row[name] = evaluate_run({q: runs[q] for q in queries},
+                                         {q: qrels[q] for q in queries})["ndcg@10"]
+            grid.append(row)
+    m.blend_[pairing] = shipped
+    return {"queries": len(qids), "companies": len(companies), "pairing": pairing,
+            "shipped": shipped, "grid": grid}
+
+
+def format_grid(result: dict) -> str:
+    """The grid as text: one row per share, nDCG@10 of all topics per lexical factor, and the
+    folds of the shipped setting."""
+    factors = sorted({row["lexical"] for row in result["grid"]})
+    lines = [f"queries: {result['queries']}  companies: {result['companies']}  "
+             f"pairing: {result['pairing']}",
+             "share \\ lexical " + " ".join(f"{f:>6}" for f in factors)]
+    for share in sorted({row["multilingual"] for row in result["grid"]}):
+        cells = {row["lexical"]: row["all"] for row in result["grid"]
+                 if row["multilingual"] == share}
+        lines.append(f"{share:>15} " + " ".join(f"{cells[f]:6.3f}" for f in factors))
+    shipped = result["shipped"]
+    for row in result["grid"]:
+        if (row["multilingual"], row["lexical"]) == (shipped["multilingual"], shipped["lexical"]):
+            lines.append(f"shipped {shipped['multilingual']} / {shipped['lexical']}: all "
+                         f"{row['all']:.3f}, fold A {row['A']:.3f}, fold B {row['B']:.3f}")
+    return "\n".join(lines)

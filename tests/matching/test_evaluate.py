@@ -95,3 +95,21 @@ def test_evaluate_passes_how_many_passages_the_multilingual_encoder_reads(datase
     read.clear()
     evaluate(dataset, encoder=enc)
     assert read and set(read) == {None}  # the matcher's default: whole texts
+
+
+def test_blend_grid_scores_every_setting_and_keeps_the_shipped_blend(dataset):
+    from matching.evaluate import blend_grid, format_grid, topic_fold
+
+    encoder = HashingEncoder()
+    result = blend_grid(dataset, encoder, "en-en", shares=(0.0, 1.0), factors=(0.0, 1.0))
+    assert [(r["multilingual"], r["lexical"]) for r in result["grid"]] == [
+        (0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0)]
+    assert result["shipped"] == {"multilingual": 0.0, "lexical": 1.0}
+    shipped = next(r for r in result["grid"] if (r["multilingual"], r["lexical"]) == (0.0, 1.0))
+    # The shipped setting scores what evaluate's matcher scores.
+    matcher = evaluate(dataset, encoder=encoder, methods=("matcher",))["methods"]["matcher"]
+    assert shipped["all"] == pytest.approx(matcher["ndcg@10"])
+    assert {topic_fold(q) for q in ("a", "b", "c", "d", "e", "f")} == {"A", "B"}
+    assert "shipped 0.0 / 1.0" in format_grid(result)
+    with pytest.raises(ValueError, match="pairing"):
+        blend_grid(dataset, encoder, "xx-yy")
