@@ -76,16 +76,25 @@ class AreaIndex(MatcherState):
             [bool(d.areas) for d in self.challenges_], dtype=np.bool_
         )
         self.company_explicit_ = np.array([bool(d.areas) for d in self.companies_], dtype=np.bool_)
+        multi = getattr(self, "multilingual_", None)
         self.challenge_areas_ = self._area_profiles(
-            self.challenges_, self.challenge_vectors_, self.challenge_languages_, "challenges"
+            self.challenges_, self.challenge_vectors_, self.challenge_languages_,
+            multi["challenges"] if multi is not None else None,
         )
         self.company_areas_ = self._area_profiles(
-            self.companies_, self.company_vectors_, self.company_languages_, "companies"
+            self.companies_, self.company_vectors_, self.company_languages_,
+            multi["companies"] if multi is not None else None,
         )
 
     def _area_profiles(
-        self, docs: Sequence[Document], pv: PassageVectors, langs: np.ndarray, side: str
+        self,
+        docs: Sequence[Document],
+        pv: PassageVectors,
+        langs: np.ndarray,
+        multilingual: PassageVectors | None,
     ) -> np.ndarray:
+        """Area profiles of ``docs`` from their passage vectors ``pv`` (and, for Norwegian
+        texts, the multilingual encoder's ``multilingual`` when there is one)."""
         n_areas = len(self.areas_)
         out = np.zeros((len(docs), n_areas), dtype=np.float32)
         if not n_areas:
@@ -103,9 +112,8 @@ class AreaIndex(MatcherState):
         # Without a multilingual encoder, a Norwegian text's vectors are of its English gloss
         # and the English profile above stands.
         norwegian = np.flatnonzero(langs == NORWEGIAN)
-        multi = getattr(self, "multilingual_", None)
-        if len(norwegian) and multi is not None:
-            source = multi[side]
+        if len(norwegian) and multilingual is not None:
+            source = multilingual
             X = l2_normalise(np.stack([source.doc_passages(int(i)).sum(axis=0) for i in norwegian]))
             out[norwegian] = self._required_norwegian_inferrer().profile(X)
         for i, d in enumerate(docs):

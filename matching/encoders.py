@@ -58,6 +58,33 @@ class PassageVectors:
         sums = np.add.reduceat(self.rows(0, len(self.vectors)), self.offsets[:-1], axis=0)
         return l2_normalise(sums)
 
+    def replace_documents(self, indices: Sequence[int], new: PassageVectors) -> PassageVectors:
+        """A copy in which document ``indices[k]`` has the passages of ``new``'s document
+        ``k`` (its number of passages may differ); ``self`` is left as it is.
+
+        Both must store the same kind of vectors (float32, or int8 codes with scales).
+        """
+        if (self.scales is None) != (new.scales is None):
+            raise ValueError("cannot mix float32 and int8 passage vectors")
+        where = {int(i): k for k, i in enumerate(indices)}
+        counts = np.diff(self.offsets)
+        pieces: list[tuple[int, int, PassageVectors]] = []
+        start = 0
+        for i in sorted(where):
+            pieces.append((int(self.offsets[start]), int(self.offsets[i]), self))
+            k = where[i]
+            pieces.append((int(new.offsets[k]), int(new.offsets[k + 1]), new))
+            counts[i] = new.offsets[k + 1] - new.offsets[k]
+            start = i + 1
+        pieces.append((int(self.offsets[start]), int(self.offsets[-1]), self))
+        offsets = np.zeros_like(self.offsets)
+        np.cumsum(counts, out=offsets[1:])
+        vectors = np.concatenate([src.vectors[a:b] for a, b, src in pieces])
+        scales = None
+        if self.scales is not None:
+            scales = np.concatenate([src.scales[a:b] for a, b, src in pieces])
+        return PassageVectors(vectors, offsets, None, scales)
+
 
 VECTOR_DTYPES = ("float32", "int8")
 

@@ -59,6 +59,10 @@ class MatcherState:
     challenge_region_: np.ndarray
     calibration_: FitCalibration
     multilingual_calibration_: FitCalibration | None
+    terms_: Any  # matching.lexical.TermCounts
+    tfidf_: Any  # matching.lexical.TfidfScorer
+    _company_index: dict[str, int]
+    _region_codes: dict[str, int]
 
     def _encoder(self) -> BaseEncoder:
         """The configured encoder, or the default one (defined by the matcher)."""
@@ -66,4 +70,17 @@ class MatcherState:
 
     def _areas(self) -> list[Area]:
         """The configured areas, or the default taxonomy (defined by the matcher)."""
+        raise NotImplementedError
+
+    def _region_code(self, region: str | None) -> int:
+        """The fitted code of a region, -1 for none (defined by the matcher)."""
+        raise NotImplementedError
+
+    def multilingual_encoders(self) -> tuple[BaseEncoder, BaseEncoder] | None:
+        """The multilingual encoders of both sides (defined by the multilingual index)."""
+        raise NotImplementedError
+
+    def _area_profiles(self, docs: Any, pv: PassageVectors, langs: np.ndarray,
+                       multilingual: PassageVectors | None) -> np.ndarray:
+        """Area profiles of documents (defined by the area index)."""
         raise NotImplementedError

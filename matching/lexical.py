@@ -159,13 +159,20 @@ class BM25Scorer:
         lengths = np.asarray(tf.sum(axis=1)).ravel().astype(np.float32)
         self.lengths_ = lengths
         self.avg_len_ = float(lengths.mean()) if n_docs else 0.0
+        self.weights_ = self.document_weights(tf)
+        return self
+
+    def document_weights(self, counts: sp.spmatrix) -> sp.csr_matrix:
+        """BM25 weights of documents given by their term ``counts``, with the fitted IDF
+        and average length (a changed document of the corpus: its new row of ``weights_``)."""
+        tf = sp.csr_matrix(counts, dtype=np.float32, copy=True)
+        lengths = np.asarray(tf.sum(axis=1)).ravel().astype(np.float32)
         norm = self.k1 * (1.0 - self.b + self.b * lengths / max(self.avg_len_, 1e-9))
         row_norm = np.repeat(norm, np.diff(tf.indptr)).astype(np.float32)
         data = tf.data
         tf.data = self.idf_[tf.indices] * data * (self.k1 + 1.0) / (data + row_norm)
         tf.eliminate_zeros()
-        self.weights_ = tf
-        return self
+        return tf
 
     def _length_norm(self, rows: np.ndarray) -> np.ndarray:
         return self.k1 * (1.0 - self.b + self.b * self.lengths_[rows] / max(self.avg_len_, 1e-9))

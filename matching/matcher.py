@@ -38,6 +38,7 @@ from matching.taxonomy import (
     load_default_areas,
 )
 from matching.types import Document, Match
+from matching.update import CompanyUpdates
 
 _default_encoder: BaseEncoder | None = None
 _default_lock = threading.Lock()
@@ -55,7 +56,7 @@ def default_encoder() -> BaseEncoder:
         return _default_encoder
 
 
-class Matcher(CandidateScoring, AreaIndex, MultilingualIndex):
+class Matcher(CandidateScoring, AreaIndex, MultilingualIndex, CompanyUpdates):
     """Blends semantic, lexical, technology-area, TRL and region evidence into one score.
 
     The semantic and lexical evidence is standardised over the candidates being ranked and

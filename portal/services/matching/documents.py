@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
@@ -82,13 +83,15 @@ def _area_slugs_by_owner(
     return out
 
 
-def company_documents(session: Session) -> list[matching.Document]:
-    """Every company as :func:`company_document` makes it, read as plain rows."""
+def company_documents(session: Session, updated_since: Any = None) -> list[matching.Document]:
+    """Every company (or those updated at or after ``updated_since``) as
+    :func:`company_document` makes it, read as plain rows."""
     slugs = _area_slugs_by_owner(session, company_areas, "company_id")
-    rows = session.execute(
-        select(Company.id, Company.name, Company.description, Company.trl, Company.county)
-        .order_by(Company.id)
-    )
+    statement = select(Company.id, Company.name, Company.description, Company.trl,
+                       Company.county).order_by(Company.id)
+    if updated_since is not None:
+        statement = statement.where(Company.updated_at >= updated_since)
+    rows = session.execute(statement)
     return [_company_doc(cid, name, description, trl, county, slugs.get(cid, ()))
             for cid, name, description, trl, county in rows]
 

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 EXTENSION_KEY = "matching"
 # Per-index memo of derived results (area scores of texts, visibility masks); cleared when full.
 MEMO_LIMIT = 20_000
+# Saved companies an index takes in without a whole build; more at once (an import) rebuild.
+MAX_UPDATED = 50
 MASK_MEMO_LIMIT = 64
 # Explained top-k rankings remembered per index (about 20 kB each).
 RANKING_MEMO_LIMIT = 1000
@@ -109,6 +111,7 @@ class MatchingEngine:
         self._encoder: Any = None
         self._index: Index | None = None
         self.builds = 0
+        self.updates = 0  # indexes that took in saved companies without a whole build
         # How long a data fingerprint read by this process is trusted when this process has
         # not written since: other processes' edits show up within this many seconds. 0 checks
         # on every request (development and tests); production defaults to 2 s.
@@ -176,10 +179,15 @@ class MatchingEngine:
             previous_progress = getattr(encoder, "show_progress", None)
             encoder.show_progress = progress
             try:
-                self._index = self._build(session, fingerprint)
+                updated = None if force else self._updated(session, current, fingerprint)
+                if updated is not None:
+                    self._index = updated
+                    self.updates += 1
+                else:
+                    self._index = self._build(session, fingerprint)
+                    self.builds += 1
             finally:
                 encoder.show_progress = previous_progress
-            self.builds += 1
             _release_free_memory()
             return self._index
         finally:
@@ -219,6 +227,28 @@ class MatchingEngine:
             areas=areas,
         )
 
+
+    def _updated(self, session: Session, previous: Index | None,
+                 fingerprint: tuple[Any, ...]) -> Index | None:
+        """``previous`` with the companies saved since it was built taken in, or ``None``
+        when only a whole build will do: companies added or removed, challenges, area links,
+        the taxonomy or the weights changed, or more than :data:`MAX_UPDATED` companies."""
+        if previous is None or previous.matcher is None:
+            return None
+        before, now = previous.fingerprint, fingerprint
+        # Parts: companies (count, newest id, latest update), then everything else.
+        if before[1:] != now[1:] or before[0][:2] != now[0][:2] or before[0][2] is None:
+            return None
+        docs = company_documents(session, updated_since=before[0][2])
+        if not docs or len(docs) > MAX_UPDATED:
+            return None
+        try:
+            matcher = previous.matcher.with_companies(docs)
+        except ValueError as exc:  # e.g. a region the index has not seen
+            log.info("whole index build instead of an update: %s", exc)
+            return None
+        return replace(previous, fingerprint=fingerprint, matcher=matcher, memo={}, masks={},
+                       rankings={})
 
     def _previous_area_inferrer(self, areas: Sequence[matching.Area]) -> AreaInferrer | None:
         """The area classifiers of the index being replaced, when it had the same areas: a

@@ -239,13 +239,13 @@ def test_rebuild_after_area_change(app, population):
     assert engine.builds == builds + 1
 
 
-def test_a_rebuild_starts_the_area_classifiers_from_the_replaced_index(app, population):
+def test_a_rebuild_starts_the_area_classifiers_from_the_replaced_index(app, population,
+                                                                      make_company):
     engine = matching.get_engine(app)
     matching.rank_companies(db.session, None, population["challenge"])
     replaced = engine._index.matcher
     assert replaced.area_warm_start is None  # the first build starts cold
-    population["sonar"].description += " Also hydrophone arrays."
-    db.session.commit()
+    make_company(name="Hydro AS", description="Hydrophone arrays for harbours.")
     matching.rank_companies(db.session, None, population["challenge"])
     assert engine._index.matcher is not replaced
     assert engine._index.matcher.area_warm_start is replaced.area_inferrer_
@@ -258,6 +258,44 @@ def test_area_coverage_reads_the_indexed_text_and_encodes_nothing(app, populatio
     coverage = matching.area_coverage(db.session, population["food"], ["underwater-technology"])
     assert set(coverage) == {"underwater-technology"}
     assert encoder.embedded == before  # no request reads a profile with the model
+
+
+def test_a_saved_profile_is_taken_into_the_index_without_a_whole_build(app, population):
+    engine = matching.get_engine(app)
+    challenge = population["challenge"]
+    def food_fit():
+        items = matching.rank_companies(db.session, None, challenge).items
+        return next(i.score for i in items if i.company.name == "Food AS")
+
+    before = food_fit()
+    old_index = engine._index
+    builds, updates = engine.builds, engine.updates
+    food = population["food"]
+    food.description = "Passive sonar arrays to detect quiet submarines in fjords."
+    db.session.commit()
+    after = food_fit()
+    assert (engine.builds, engine.updates) == (builds, updates + 1)
+    assert after > before + 0.2  # the saved text counts at once
+    # As a whole build would rank them, and the replaced index is left as it was.
+    whole = matching.get_engine(app).index(db.session, force=True).matcher
+    key = str(challenge.id)
+    np.testing.assert_allclose(engine._index.matcher.ranking_keys(key), whole.ranking_keys(key),
+                               atol=1e-6)
+    assert old_index.matcher.company_vectors_ is not engine._index.matcher.company_vectors_
+    assert [m.company_id for m in old_index.matcher.rank_companies(key, top_k=1)] == [
+        str(population["sonar"].id)]
+
+
+def test_a_new_company_or_changed_areas_build_the_whole_index(app, population, make_company):
+    engine = matching.get_engine(app)
+    matching.rank_companies(db.session, None, population["challenge"])
+    builds, updates = engine.builds, engine.updates
+    make_company(name="Hydro AS", description="Hydrophone arrays for harbours.")
+    matching.rank_companies(db.session, None, population["challenge"])
+    population["food"].areas = areas("underwater-technology")
+    db.session.commit()
+    matching.rank_companies(db.session, None, population["challenge"])
+    assert (engine.builds, engine.updates) == (builds + 2, updates)
 
 
 def test_no_companies_gives_empty_results(app, make_challenge):
