@@ -432,7 +432,7 @@ def _torch_after(workers: list[dict]) -> str:
         return (" After the load no web worker had loaded the model either: the saved texts "
                 "were encoded by the encoding worker alone.")
     return (f" After the load {loaded} of {len(workers)} web workers had loaded the model: "
-            "an index rebuild after a save encoded a text the encoding worker had not "
+            "the index update after a save encoded a text the encoding worker had not "
             "stored yet.")
 
 
