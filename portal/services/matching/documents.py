@@ -69,14 +69,16 @@ def challenge_document(challenge: Challenge) -> matching.Document:
 
 
 def _area_slugs_by_owner(
-    session: Session, link_table: Table, owner_column: str
+    session: Session, link_table: Table, owner_column: str, owners: Any = None
 ) -> dict[int, list[str]]:
-    """``{owner id: [area slug, ...]}`` in the taxonomy's order (as the ORM relationship)."""
+    """``{owner id: [area slug, ...]}`` in the taxonomy's order (as the ORM relationship),
+    for every owner or for the ids the ``owners`` subquery selects."""
     owner = link_table.c[owner_column]
-    rows = session.execute(
-        select(owner, Area.slug).join(Area, Area.id == link_table.c.area_id)
-        .order_by(owner, Area.position, Area.id)
-    )
+    statement = (select(owner, Area.slug).join(Area, Area.id == link_table.c.area_id)
+                 .order_by(owner, Area.position, Area.id))
+    if owners is not None:
+        statement = statement.where(owner.in_(owners))
+    rows = session.execute(statement)
     out: dict[int, list[str]] = {}
     for owner_id, slug in rows:
         out.setdefault(owner_id, []).append(slug)
@@ -86,11 +88,14 @@ def _area_slugs_by_owner(
 def company_documents(session: Session, updated_since: Any = None) -> list[matching.Document]:
     """Every company (or those updated at or after ``updated_since``) as
     :func:`company_document` makes it, read as plain rows."""
-    slugs = _area_slugs_by_owner(session, company_areas, "company_id")
     statement = select(Company.id, Company.name, Company.description, Company.trl,
                        Company.county).order_by(Company.id)
+    owners = None
     if updated_since is not None:
         statement = statement.where(Company.updated_at >= updated_since)
+        # Only their area links: an index update after a save reads a few rows, not all.
+        owners = select(Company.id).where(Company.updated_at >= updated_since)
+    slugs = _area_slugs_by_owner(session, company_areas, "company_id", owners)
     rows = session.execute(statement)
     return [_company_doc(cid, name, description, trl, county, slugs.get(cid, ()))
             for cid, name, description, trl, county in rows]

@@ -227,7 +227,6 @@ class MatchingEngine:
             areas=areas,
         )
 
-
     def _updated(self, session: Session, previous: Index | None,
                  fingerprint: tuple[Any, ...]) -> Index | None:
         """``previous`` with the companies saved since it was built taken in, or ``None``
